@@ -1,0 +1,309 @@
+/**
+ * The one Proxmox API client of the package (PVE now, PBS later): every Proxmox node, trigger and
+ * credential test goes through it. Built on nodes/shared/transport (undici pool per credential,
+ * keep-alive under pveproxy's 5 s, TLS modes); adds Proxmox auth (API token or ticket with CSRF),
+ * cluster failover, error mapping and boolean normalisation.
+ */
+import {
+	getPool,
+	httpRequest,
+	Redactor,
+	TransportError,
+	type HttpMethod,
+	type HttpResponse,
+} from '../transport';
+import type { Dispatcher } from 'undici';
+
+import { normaliseBooleans } from './booleans';
+import { configIdentity, type ProxmoxConfig, type ProxmoxEndpoint } from './config';
+import { encodeParams, type ProxmoxParams } from './encode';
+import { apiErrorFromResponse, ProxmoxApiError, ProxmoxAuthError } from './errors';
+import { shouldFailOver } from './failover';
+import { forgetTicket, getCachedTicket, storeTicket, ticketKey, ticketState, type Ticket } from './tickets';
+
+export type ProxmoxMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ProxmoxRequestOptions {
+	timeoutMs?: number;
+	signal?: AbortSignal;
+	/** Raw body instead of encoded params (uploads); the caller sets its content type. */
+	body?: { contentType: string; data: Buffer };
+	/** Keep Proxmox's 0/1 as numbers. */
+	rawBooleans?: boolean;
+}
+
+export interface ProxmoxResponse<T = unknown> {
+	data: T;
+	total?: number;
+	/** The host that answered. */
+	host: string;
+}
+
+/** The request a write would have sent, for "dry run". */
+export interface PlannedRequest {
+	method: ProxmoxMethod;
+	url: string;
+	contentType?: string;
+	body?: string;
+	authentication: string;
+}
+
+/** Thrown instead of sending a write when the client runs in dry-run mode. */
+export class DryRunInterrupt extends Error {
+	constructor(readonly request: PlannedRequest) {
+		super(`Dry run: ${request.method} ${request.url}`);
+		this.name = 'DryRunInterrupt';
+	}
+}
+
+export interface ProxmoxClientOptions {
+	/** Default per-request budget (ms). */
+	timeoutMs?: number;
+	dryRun?: boolean;
+	/** Clock for ticket ages (tests). */
+	now?: () => number;
+}
+
+const API_BASE = '/api2/json';
+/** Host that last answered, per credential: a dead first host is not retried on every call. */
+const preferredHost = new Map<string, number>();
+
+export class ProxmoxClient {
+	readonly identity: string;
+	private readonly dispatcher: Dispatcher;
+	private redactor: Redactor;
+	private readonly timeoutMs: number;
+	private readonly now: () => number;
+	/** Count of HTTP exchanges made (bench and tests). */
+	requestCount = 0;
+
+	constructor(
+		readonly config: ProxmoxConfig,
+		readonly options: ProxmoxClientOptions = {},
+	) {
+		this.identity = configIdentity(config);
+		this.dispatcher = getPool(this.identity, { tls: config.tls });
+		const auth = config.auth;
+		this.redactor = new Redactor(auth.method === 'token' ? [auth.secret, `${auth.tokenId}=${auth.secret}`] : [auth.password]);
+		this.timeoutMs = options.timeoutMs ?? 30000;
+		this.now = options.now ?? Date.now;
+	}
+
+	get product() {
+		return this.config.product;
+	}
+
+	get dryRun(): boolean {
+		return this.options.dryRun === true;
+	}
+
+	/** Masks this credential's secrets (and its tickets) in any text. */
+	redact(text: string): string {
+		return this.redactor.text(text);
+	}
+
+	async get<T = unknown>(path: string, params?: ProxmoxParams, options?: ProxmoxRequestOptions): Promise<T> {
+		return (await this.request<T>('GET', path, params, options)).data;
+	}
+
+	async post<T = unknown>(path: string, params?: ProxmoxParams, options?: ProxmoxRequestOptions): Promise<T> {
+		return (await this.request<T>('POST', path, params, options)).data;
+	}
+
+	async put<T = unknown>(path: string, params?: ProxmoxParams, options?: ProxmoxRequestOptions): Promise<T> {
+		return (await this.request<T>('PUT', path, params, options)).data;
+	}
+
+	async delete<T = unknown>(path: string, params?: ProxmoxParams, options?: ProxmoxRequestOptions): Promise<T> {
+		return (await this.request<T>('DELETE', path, params, options)).data;
+	}
+
+	/**
+	 * Sends one API call (path relative to /api2/json), failing over across the credential's hosts
+	 * where that is safe, and returns the answer's `data` (booleans normalised) and `total`.
+	 */
+	async request<T = unknown>(
+		method: ProxmoxMethod,
+		path: string,
+		params?: ProxmoxParams,
+		options: ProxmoxRequestOptions = {},
+	): Promise<ProxmoxResponse<T>> {
+		const encoded = encodeParams(params);
+		const queryInUrl = method === 'GET' || method === 'DELETE';
+		const relative = `${API_BASE}${path}${queryInUrl && encoded ? `?${encoded}` : ''}`;
+		const body = options.body ?? (!queryInUrl && encoded ? { contentType: 'application/x-www-form-urlencoded', data: Buffer.from(encoded) } : undefined);
+		if (this.dryRun && method !== 'GET') {
+			throw new DryRunInterrupt({
+				method,
+				url: this.redactor.url(`${this.orderedEndpoints()[0].endpoint.origin}${relative}`),
+				contentType: body?.contentType,
+				body: body && !options.body ? this.redactor.text(body.data.toString('utf8')) : body ? `<${body.data.length} bytes>` : undefined,
+				authentication: this.config.auth.method === 'token' ? `API token ${this.config.auth.tokenId}` : `ticket of ${this.config.auth.username} (+ CSRFPreventionToken)`,
+			});
+		}
+		let lastError: unknown;
+		for (const { endpoint, index } of this.orderedEndpoints()) {
+			try {
+				const response = await this.sendAuthenticated(endpoint, method, relative, body, options);
+				if (shouldFailOver(method, { status: response.status })) {
+					lastError = apiErrorFromResponse(response, { method, path, host: endpoint.host }, this.redactor);
+					continue;
+				}
+				preferredHost.set(this.identity, index);
+				return this.parse<T>(response, method, path, endpoint, options);
+			} catch (error) {
+				if (error instanceof TransportError && shouldFailOver(method, { error })) {
+					lastError = error;
+					continue;
+				}
+				// This client has no n8n node to attach; callers convert with toNodeError().
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				throw error;
+			}
+		}
+		throw lastError ?? new Error('No Proxmox host configured');
+	}
+
+	/** The credential's hosts, starting with the one that answered last. */
+	private orderedEndpoints(): Array<{ endpoint: ProxmoxEndpoint; index: number }> {
+		const endpoints = this.config.endpoints;
+		const start = preferredHost.get(this.identity) ?? 0;
+		return endpoints.map((_, offset) => {
+			const index = (start + offset) % endpoints.length;
+			return { endpoint: endpoints[index], index };
+		});
+	}
+
+	private parse<T>(response: HttpResponse, method: string, path: string, endpoint: ProxmoxEndpoint, options: ProxmoxRequestOptions): ProxmoxResponse<T> {
+		if (response.status < 200 || response.status >= 300) {
+			throw apiErrorFromResponse(response, { method, path, host: endpoint.host }, this.redactor);
+		}
+		const json = response.json<{ data?: unknown; total?: unknown }>();
+		if (json === undefined || typeof json !== 'object' || json === null) {
+			throw new ProxmoxApiError(
+				`Unexpected answer (not JSON) from ${endpoint.host}: ${this.redactor.text(response.text().slice(0, 200))}`,
+				response.status,
+				method,
+				path,
+				endpoint.host,
+			);
+		}
+		let data: unknown = json.data ?? null;
+		if (!options.rawBooleans && this.product === 'pve') data = normaliseBooleans(method, path, data);
+		const total = typeof json.total === 'number' ? json.total : json.total !== undefined ? Number(json.total) : undefined;
+		return { data: data as T, total, host: endpoint.host };
+	}
+
+	private async sendAuthenticated(
+		endpoint: ProxmoxEndpoint,
+		method: ProxmoxMethod,
+		relative: string,
+		body: { contentType: string; data: Buffer } | undefined,
+		options: ProxmoxRequestOptions,
+	): Promise<HttpResponse> {
+		const auth = this.config.auth;
+		const prefix = this.product === 'pve' ? 'PVE' : 'PBS';
+		if (auth.method === 'token') {
+			const separator = this.product === 'pve' ? '=' : ':';
+			return await this.send(endpoint, method, relative, body, options, {
+				Authorization: `${prefix}APIToken=${auth.tokenId}${separator}${auth.secret}`,
+			});
+		}
+		const ticket = await this.ticketFor(endpoint);
+		const response = await this.send(endpoint, method, relative, body, options, this.ticketHeaders(ticket, method));
+		if (response.status !== 401) return response;
+		// The ticket expired or was revoked (e.g. the 2 h lifetime passed mid-workflow): the call
+		// was rejected before it ran, so one retry after a fresh login is safe for any method.
+		forgetTicket(ticketKey(this.identity, endpoint.origin), ticket);
+		const fresh = await this.login(endpoint);
+		return await this.send(endpoint, method, relative, body, options, this.ticketHeaders(fresh, method));
+	}
+
+	private ticketHeaders(ticket: Ticket, method: string): Record<string, string> {
+		const prefix = this.product === 'pve' ? 'PVE' : 'PBS';
+		const headers: Record<string, string> = { Cookie: `${prefix}AuthCookie=${encodeURIComponent(ticket.ticket)}` };
+		if (method !== 'GET') headers.CSRFPreventionToken = ticket.csrfToken;
+		return headers;
+	}
+
+	private async ticketFor(endpoint: ProxmoxEndpoint): Promise<Ticket> {
+		const key = ticketKey(this.identity, endpoint.origin);
+		const cached = getCachedTicket(key);
+		if (cached) {
+			this.redactor = this.redactor.with(cached.ticket, cached.csrfToken);
+			const state = ticketState(cached, this.now());
+			if (state === 'fresh') return cached;
+			if (state === 'renew') {
+				try {
+					return await this.login(endpoint, cached.ticket);
+				} catch (error) {
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- converted by callers (toNodeError)
+					if (error instanceof TransportError) throw error;
+					// A refused renewal falls back to a password login below.
+				}
+			}
+			forgetTicket(key, cached);
+		}
+		return await this.login(endpoint);
+	}
+
+	/** POST /access/ticket with the password, or with the current ticket to renew it. */
+	private async login(endpoint: ProxmoxEndpoint, currentTicket?: string): Promise<Ticket> {
+		const auth = this.config.auth;
+		if (auth.method !== 'password') throw new Error('login() needs password authentication');
+		const form = encodeParams({ username: auth.username, password: currentTicket ?? auth.password });
+		const response = await this.send(endpoint, 'POST', `${API_BASE}/access/ticket`, { contentType: 'application/x-www-form-urlencoded', data: Buffer.from(form) }, {}, {});
+		if (response.status === 401 || response.status === 403) {
+			throw new ProxmoxAuthError(
+				`Login as ${auth.username} on ${endpoint.host} failed: ${this.redactor.text(response.statusText || 'authentication failure')}. Check user name, realm and password.`,
+				'rejected',
+			);
+		}
+		if (response.status < 200 || response.status >= 300) {
+			throw apiErrorFromResponse(response, { method: 'POST', path: '/access/ticket', host: endpoint.host }, this.redactor);
+		}
+		const data = response.json<{ data?: Record<string, unknown> }>()?.data ?? {};
+		if (data.NeedTFA || (typeof data.ticket === 'string' && data.ticket.includes('!tfa!'))) {
+			throw new ProxmoxAuthError(
+				`The account ${auth.username} uses two-factor authentication, which an automation cannot answer. Use an API token instead (Datacenter > Permissions > API Tokens).`,
+				'tfa',
+			);
+		}
+		if (typeof data.ticket !== 'string' || typeof data.CSRFPreventionToken !== 'string') {
+			throw new ProxmoxAuthError(`Login on ${endpoint.host} returned no ticket`, 'rejected');
+		}
+		const ticket: Ticket = {
+			username: typeof data.username === 'string' ? data.username : auth.username,
+			ticket: data.ticket,
+			csrfToken: data.CSRFPreventionToken,
+			clusterName: typeof data.clustername === 'string' ? data.clustername : undefined,
+			obtainedAt: this.now(),
+		};
+		this.redactor = this.redactor.with(ticket.ticket, ticket.csrfToken);
+		storeTicket(ticketKey(this.identity, endpoint.origin), ticket);
+		return ticket;
+	}
+
+	private async send(
+		endpoint: ProxmoxEndpoint,
+		method: HttpMethod,
+		relative: string,
+		body: { contentType: string; data: Buffer } | undefined,
+		options: ProxmoxRequestOptions,
+		authHeaders: Record<string, string>,
+	): Promise<HttpResponse> {
+		const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders };
+		if (body) headers['Content-Type'] = body.contentType;
+		this.requestCount += 1;
+		return await httpRequest({
+			method,
+			url: `${endpoint.origin}${relative}`,
+			headers,
+			body: body?.data,
+			timeoutMs: options.timeoutMs ?? this.timeoutMs,
+			dispatcher: this.dispatcher,
+			signal: options.signal,
+			redactor: this.redactor,
+		});
+	}
+}

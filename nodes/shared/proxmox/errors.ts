@@ -1,0 +1,162 @@
+/**
+ * Proxmox API failures and their translation into n8n errors. Proxmox puts its message in the
+ * HTTP reason phrase and, for handler errors, in the body's `message`; parameter validation adds
+ * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm). Every text is redacted.
+ */
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import { TransportError, type Redactor } from '../transport';
+
+export interface MissingPermission {
+	path?: string;
+	privileges?: string[];
+	/** For checks like "user != root@pam". */
+	requirement?: string;
+}
+
+export class ProxmoxApiError extends Error {
+	constructor(
+		message: string,
+		readonly status: number,
+		readonly method: string,
+		readonly path: string,
+		readonly host: string,
+		readonly parameterErrors: Record<string, string> = {},
+	) {
+		super(message);
+		this.name = 'ProxmoxApiError';
+	}
+
+	get missingPermission(): MissingPermission | undefined {
+		return this.status === 403 ? parseMissingPermission(this.message) : undefined;
+	}
+}
+
+/** A login that cannot work without a person (TFA) or was refused. */
+export class ProxmoxAuthError extends Error {
+	constructor(
+		message: string,
+		readonly reason: 'tfa' | 'rejected',
+	) {
+		super(message);
+		this.name = 'ProxmoxAuthError';
+	}
+}
+
+export interface TaskOutcome {
+	upid: string;
+	node: string;
+	type: string;
+	id: string;
+	status: 'stopped' | 'running';
+	exitStatus: string;
+	success: boolean;
+	durationSeconds: number;
+	logTail?: string[];
+}
+
+export class ProxmoxTaskError extends Error {
+	constructor(
+		message: string,
+		readonly outcome: TaskOutcome,
+		readonly reason: 'failed' | 'timeout',
+	) {
+		super(message);
+		this.name = 'ProxmoxTaskError';
+	}
+}
+
+/** Parses "Permission check failed (/vms/100, VM.PowerMgmt)" and "(user != root@pam)". */
+export function parseMissingPermission(message: string): MissingPermission | undefined {
+	const match = /Permission check failed \(([^)]*)\)/i.exec(message);
+	if (!match) return /permission denied|Permission check failed/i.test(message) ? {} : undefined;
+	const inner = match[1].trim();
+	const pathPriv = /^(\/[^,]*),\s*(.+)$/.exec(inner);
+	if (pathPriv) return { path: pathPriv[1].trim(), privileges: pathPriv[2].split(/[|,\s]+/).filter(Boolean) };
+	return { requirement: inner };
+}
+
+/** Builds the error for a non-2xx answer from the status line and body. */
+export function apiErrorFromResponse(
+	response: { status: number; statusText: string; text(): string; json<T>(): T | undefined },
+	request: { method: string; path: string; host: string },
+	redactor: Redactor,
+): ProxmoxApiError {
+	const body = response.json<{ message?: unknown; errors?: unknown }>();
+	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
+	if (!message) message = response.statusText.trim();
+	if (!message && !body) message = response.text().trim().slice(0, 500);
+	if (!message) message = `HTTP ${response.status}`;
+	const parameterErrors: Record<string, string> = {};
+	if (body?.errors && typeof body.errors === 'object') {
+		for (const [name, value] of Object.entries(body.errors as Record<string, unknown>)) {
+			parameterErrors[name] = redactor.text(String(value).trim());
+		}
+	}
+	return new ProxmoxApiError(redactor.text(message), response.status, request.method, request.path, request.host, parameterErrors);
+}
+
+function permissionHint(missing: MissingPermission): string {
+	if (missing.requirement) {
+		return `Proxmox requires ${missing.requirement} for this call; API tokens and other users cannot run it.`;
+	}
+	if (missing.path && missing.privileges?.length) {
+		const privs = missing.privileges.join(' or ');
+		return (
+			`The user or token lacks ${privs} on ${missing.path}. Grant a role containing it, e.g. ` +
+			`"pveum acl modify ${missing.path} --roles <role> --tokens <user@realm!token>" (for tokens with privilege separation, the token itself needs the ACL, not only its user).`
+		);
+	}
+	return 'The user or token lacks a privilege for this call. For API tokens with privilege separation, grant the ACL to the token itself.';
+}
+
+/**
+ * Converts any failure of the Proxmox client into the n8n error shown to the user: NodeApiError
+ * for answers and transport failures, NodeOperationError for configuration and task problems.
+ */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ProxmoxApiError) {
+		const lines: string[] = [`${error.method} ${error.path} on ${error.host} answered ${error.status} ${error.message}`];
+		const params = Object.entries(error.parameterErrors);
+		if (params.length) lines.push(...params.map(([name, msg]) => `${name}: ${msg}`));
+		const missing = error.missingPermission;
+		if (missing) lines.push(permissionHint(missing));
+		if (error.status === 401) lines.push('Check the credential: token ID and secret, or user, realm and password.');
+		if (error.status === 595 || error.status === 596) {
+			lines.push('The node that owns this resource did not answer the node you reached (offline or overloaded?).');
+		}
+		const response: JsonObject = {
+			message: error.message,
+			status: error.status,
+			method: error.method,
+			path: error.path,
+			...(params.length ? { errors: error.parameterErrors } : {}),
+			...(missing ? { missingPermission: missing as JsonObject } : {}),
+		};
+		return new NodeApiError(node, response, {
+			message: error.message,
+			description: lines.join('\n'),
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof TransportError) {
+		const response: JsonObject = { message: error.message, code: error.code ?? error.kind };
+		if (error.presentedFingerprint) response.presentedFingerprint = error.presentedFingerprint;
+		return new NodeApiError(node, response, {
+			message: error.message,
+			description: error.presentedFingerprint ? `The server presented the certificate with SHA-256 fingerprint ${error.presentedFingerprint}.` : undefined,
+			itemIndex,
+		});
+	}
+	if (error instanceof ProxmoxTaskError) {
+		const tail = error.outcome.logTail?.length ? `\nLast log lines:\n${error.outcome.logTail.join('\n')}` : '';
+		return new NodeOperationError(node, error.message, {
+			description: `Task ${error.outcome.upid} on ${error.outcome.node}${tail}`,
+			itemIndex,
+		});
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, message, { itemIndex });
+}

@@ -1,0 +1,14 @@
+/**
+ * The one Proxmox client of the package, for every Proxmox node, trigger and credential test
+ * (PVE now, PBS later). Built on nodes/shared/transport.
+ */
+export * from './config';
+export * from './client';
+export * from './encode';
+export * from './errors';
+export * from './failover';
+export * from './booleans';
+export * from './paths';
+export * from './tasks';
+export * from './tickets';
+export * from './upid';
