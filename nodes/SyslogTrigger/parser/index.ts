@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { parsePriority } from './pri';
 import { parseRfc3164 } from './rfc3164';
-import { parseRfc5424, Rfc5424Error, trimTrailer } from './rfc5424';
+import { parseRfc5424, trimTrailer } from './rfc5424';
 import type { ParsedSyslog, ParseOptions } from './types';
 
 export type { ParsedSyslog, ParseOptions, StructuredData, SyslogFormat } from './types';
@@ -62,23 +62,20 @@ export function parseSyslog(input: string, options: ParseOptions): ParsedSyslog 
 		severity: priority.severity,
 	};
 	if (afterPri.charCodeAt(0) === 49 /* 1 */ && afterPri.charCodeAt(1) === 32) {
-		try {
-			return { format: 'rfc5424', ...base, ...parseRfc5424(afterPri), parseError: null };
-		} catch (error) {
-			if (!(error instanceof Rfc5424Error)) throw error;
-			return {
-				format: 'invalid',
-				...base,
-				timestamp: null,
-				hostname: null,
-				appName: null,
-				procId: null,
-				msgId: null,
-				structuredData: null,
-				message: trimTrailer(afterPri),
-				parseError: `invalid RFC 5424 message: ${error.message}`,
-			};
-		}
+		const fields = parseRfc5424(afterPri);
+		if (!('error' in fields)) return { format: 'rfc5424', ...base, ...fields, parseError: null };
+		return {
+			format: 'invalid',
+			...base,
+			timestamp: null,
+			hostname: null,
+			appName: null,
+			procId: null,
+			msgId: null,
+			structuredData: null,
+			message: trimTrailer(afterPri),
+			parseError: `invalid RFC 5424 message: ${fields.error}`,
+		};
 	}
 	return {
 		format: 'rfc3164',

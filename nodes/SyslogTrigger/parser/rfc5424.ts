@@ -12,7 +12,7 @@ export interface Rfc5424Fields {
 	message: string;
 }
 
-export class Rfc5424Error extends Error {}
+class Rfc5424Error extends Error {}
 
 const HEADER_FIELD_LIMITS = [255, 48, 128, 32];
 const BOM = '\ufeff';
@@ -105,12 +105,19 @@ export function trimTrailer(message: string): string {
 	return end === message.length ? message : message.slice(0, end);
 }
 
-/** `text` starts right after `<PRI>`; throws Rfc5424Error when it is not RFC 5424. */
-export function parseRfc5424(text: string): Rfc5424Fields {
+/** `text` starts right after `<PRI>`; returns why when it is not RFC 5424. Never throws. */
+export function parseRfc5424(text: string): Rfc5424Fields | { error: string } {
+	try {
+		return readRfc5424(text);
+	} catch (error) {
+		return { error: error instanceof Rfc5424Error ? error.message : `parser failure: ${String(error)}` };
+	}
+}
+
+function readRfc5424(text: string): Rfc5424Fields {
 	if (text.charCodeAt(0) !== 49 /* 1 */ || text.charCodeAt(1) !== 32) throw new Rfc5424Error('not version 1');
-	let at = 2;
-	let timestampText: string;
-	[timestampText, at] = token(text, at, 'TIMESTAMP');
+	const [timestampText, afterTimestamp] = token(text, 2, 'TIMESTAMP');
+	let at = afterTimestamp;
 	let timestamp: string | null = null;
 	if (timestampText !== '-') {
 		timestamp = parseRfc3339(timestampText);

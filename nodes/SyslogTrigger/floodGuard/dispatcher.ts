@@ -1,0 +1,96 @@
+export interface DispatcherOptions {
+	/** Items per execution (1 = one execution per message). */
+	batchSize: number;
+	/** Longest an item waits for its batch to fill. */
+	maxWaitMs: number;
+	/** Items waiting at most; more are dropped (never unbounded memory). */
+	maxQueue: number;
+	/** Executions running at once (0 = no limit); needs `deliver` to return a promise that settles when done. */
+	maxInFlight: number;
+}
+
+/**
+ * Bounded queue in front of n8n: batches items by count and wait time, keeps at most
+ * `maxInFlight` executions running, and drops (counting) what does not fit.
+ */
+export class Dispatcher<T> {
+	private queue: T[] = [];
+	private timer: NodeJS.Timeout | undefined;
+	private waitExpired = false;
+	private inFlight = 0;
+	private closed = false;
+
+	constructor(
+		private readonly options: DispatcherOptions,
+		private readonly deliver: (batch: T[]) => Promise<unknown> | void,
+		private readonly onDropped: (count: number) => void,
+	) {}
+
+	get queued(): number {
+		return this.queue.length;
+	}
+
+	get running(): number {
+		return this.inFlight;
+	}
+
+	push(item: T): boolean {
+		if (this.closed) return false;
+		if (this.queue.length >= this.options.maxQueue) {
+			this.onDropped(1);
+			return false;
+		}
+		this.queue.push(item);
+		this.pump();
+		return true;
+	}
+
+	close(): void {
+		this.closed = true;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = undefined;
+		this.queue = [];
+	}
+
+	private pump(): void {
+		const { batchSize, maxInFlight } = this.options;
+		while (!this.closed && this.queue.length > 0 && (maxInFlight === 0 || this.inFlight < maxInFlight)) {
+			if (this.queue.length < batchSize && !this.waitExpired) {
+				this.startTimer();
+				return;
+			}
+			const batch = this.queue.length <= batchSize ? this.queue : this.queue.slice(0, batchSize);
+			this.queue = this.queue.length <= batchSize ? [] : this.queue.slice(batchSize);
+			this.waitExpired = false;
+			if (this.timer) clearTimeout(this.timer);
+			this.timer = undefined;
+			this.send(batch);
+		}
+	}
+
+	private send(batch: T[]): void {
+		let done: Promise<unknown> | void;
+		try {
+			done = this.deliver(batch);
+		} catch {
+			return;
+		}
+		if (this.options.maxInFlight > 0 && done) {
+			this.inFlight++;
+			const release = () => {
+				this.inFlight--;
+				this.pump();
+			};
+			done.then(release, release);
+		}
+	}
+
+	private startTimer(): void {
+		if (this.timer) return;
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			this.waitExpired = true;
+			this.pump();
+		}, this.options.maxWaitMs);
+	}
+}
