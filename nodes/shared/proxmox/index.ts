@@ -12,3 +12,4 @@ export * from './paths';
 export * from './tasks';
 export * from './tickets';
 export * from './upid';
+export * from './connection-test';

@@ -1,0 +1,75 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { DryRunInterrupt, ProxmoxTaskError, toNodeError, waitForTask, type ProxmoxClient } from '../../shared/proxmox';
+import { getClient } from '../transport';
+import { findOperation } from './registry';
+import type { OperationContext, OperationSafety, ProxmoxOperation } from './types';
+
+function isTaskResult(value: unknown): value is { upid: string } {
+	return !!value && typeof value === 'object' && !Array.isArray(value) && typeof (value as { upid?: unknown }).upid === 'string';
+}
+
+async function runOne(op: ProxmoxOperation, ctx: OperationContext): Promise<IDataObject[]> {
+	const result = await op.execute(ctx);
+	if (op.startsTask && isTaskResult(result)) {
+		const wait = ctx.fn.getNodeParameter('waitForCompletion', ctx.itemIndex, true) as boolean;
+		if (!wait) return [result as IDataObject];
+		const timeoutSeconds = ctx.fn.getNodeParameter('waitTimeout', ctx.itemIndex, 600) as number;
+		const outcome = await waitForTask(ctx.client, result.upid, { timeoutMs: timeoutSeconds * 1000 });
+		return [{ ...(result as IDataObject), ...(outcome as unknown as IDataObject) }];
+	}
+	return Array.isArray(result) ? result : [result as IDataObject];
+}
+
+function guardAiUse(fn: IExecuteFunctions, op: ProxmoxOperation, safety: OperationSafety, resource: string, itemIndex: number): void {
+	if (safety !== 'destructive' || !fn.getNode().type.endsWith('Tool')) return;
+	const allowed = fn.getNodeParameter('allowDestructiveFromAi', itemIndex, false) as boolean;
+	if (allowed) return;
+	throw new NodeOperationError(
+		fn.getNode(),
+		`Refused: "${op.action}" (${resource}.${op.value}) is destructive and this Proxmox tool does not allow destructive operations from AI.`,
+		{
+			itemIndex,
+			description:
+				'Ask a person to run it, or have the workflow owner turn on "Allow Destructive Operations From AI" (or "Dry Run" to see the request it would send).',
+		},
+	);
+}
+
+/** Runs the selected operation for every input item (Airtable v2 style router). */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const op = findOperation(resource, operation);
+	if (!op) throw new NodeOperationError(this.getNode(), `Unknown operation ${resource}.${operation}`);
+	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
+	let client: ProxmoxClient | undefined;
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			client ??= await getClient(this, { dryRun });
+			const ctx: OperationContext = { fn: this, client, itemIndex };
+			const safety = op.safetyFor?.(ctx) ?? op.safety;
+			if (!dryRun) guardAiUse(this, op, safety, resource, itemIndex);
+			try {
+				for (const json of await runOne(op, ctx)) output.push({ json, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				if (!(error instanceof DryRunInterrupt)) throw toNodeError(this.getNode(), error, itemIndex);
+				output.push({
+					json: { dryRun: true, resource, operation, safety, request: error.request as unknown as IDataObject },
+					pairedItem: { item: itemIndex },
+				});
+			}
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			const json: IDataObject = { error: nodeError.message };
+			if (nodeError.description) json.details = nodeError.description;
+			if ('httpCode' in nodeError && nodeError.httpCode) json.httpCode = nodeError.httpCode;
+			if (error instanceof ProxmoxTaskError) json.task = error.outcome as unknown as IDataObject;
+			output.push({ json, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,3 @@
+import { powerAction } from '../guest/common';
+
+export const reset = powerAction('qemu', 'reset');
