@@ -1,0 +1,30 @@
+import type { FaultSpec } from '../core/faults';
+
+export interface SyslogTarget {
+	host: string;
+	port: number;
+	transport: 'udp' | 'tcp';
+}
+
+/** Levers tests and the demo pull on the simulated world (in process, or over `/_sim/control/<op>`). */
+export interface SimulatorControl {
+	createUser(user: string, password?: string): void;
+	createToken(user: string, id: string, opts?: { privsep?: boolean; acl?: Array<{ path: string; roleid: string }>; secret?: string }): { tokenid: string; secret: string };
+	setAcl(path: string, roleid: string, ugid: string): void;
+	takeNodeOffline(node: string): void;
+	bringNodeOnline(node: string): void;
+	stopGuestUnexpectedly(vmid: number): void;
+	failNextBackup(vmid: number | 'all', message: string): void;
+	fillStorage(node: string, storage: string, percent: number): void;
+	lockGuest(vmid: number, lock: string | null): void;
+	injectFault(spec: FaultSpec): void;
+	clearFaults(): void;
+	advanceClock(seconds: number): void;
+	emitSyslog(opts: { node: string; target: SyslogTarget; lines: string[]; facility?: number; severity?: number }): Promise<void>;
+	refreshStats(): void;
+	/** Runs a backup job now, as the scheduler would (job-id set in notifications). */
+	runBackupJob(id: string): string[];
+	/** Sends a notification event through matchers and targets (package-updates, fencing, replication...). */
+	emitNotification(event: { type: string; severity?: 'info' | 'notice' | 'warning' | 'error' | 'unknown'; title?: string; message?: string; fields?: Record<string, string> }): Promise<void>;
+	getState(): Record<string, unknown>;
+}

@@ -1,0 +1,335 @@
+import { X509Certificate } from 'crypto';
+import { ApiError } from '../core/errors';
+import type { Call, HandlerRegistry } from '../core/world';
+import { listTasks, stopTask, taskLog, taskStatus } from '../core/taskApi';
+import type { TaskContext } from '../core/tasks';
+import { groupKey, snapshotPath, type Datastore, type PbsSnapshot, type PbsWorld } from './model';
+import { pruneSelection, type KeepOptions } from './prune';
+
+type PbsCall = Call<PbsWorld>;
+
+function store(call: PbsCall): Datastore {
+	const name = String(call.params.store ?? call.params.name);
+	const ds = call.world.pbs.datastores.get(name);
+	if (!ds) throw new ApiError(400, `no such datastore '${name}'`);
+	return ds;
+}
+
+function canSee(call: PbsCall, ds: string, privs: string[]): boolean {
+	const have = call.world.access.privileges(call.identity.authId, `/datastore/${ds}`);
+	return privs.some((p) => have.has(p));
+}
+
+function snapshotEntry(s: PbsSnapshot): Record<string, unknown> {
+	const e: Record<string, unknown> = { 'backup-type': s.type, 'backup-id': s.id, 'backup-time': s.time, files: s.files.map((f) => ({ ...f })), size: s.size, owner: s.owner, protected: s.protected };
+	if (s.notes) e.comment = s.notes.split('\n')[0];
+	if (s.verification) e.verification = { ...s.verification };
+	return e;
+}
+
+function findSnapshot(call: PbsCall, ds: Datastore): PbsSnapshot {
+	const s = ds.snapshots.find((x) => x.type === call.params['backup-type'] && x.id === String(call.params['backup-id']) && x.time === Number(call.params['backup-time']));
+	if (!s) throw new ApiError(400, `backup dir '${call.params['backup-type']}/${call.params['backup-id']}/${new Date(Number(call.params['backup-time']) * 1000).toISOString().replace(/\.\d+Z$/, 'Z')}' does not exist`);
+	return s;
+}
+
+const usage = (ds: Datastore) => ({ total: ds.total, used: ds.used, avail: ds.total - ds.used });
+
+/** Sends the job notification PBS sends when the datastore uses the notification system. */
+function notifyJob(w: PbsWorld, ds: Datastore, type: 'gc' | 'verify' | 'prune' | 'sync', ok: boolean, title: string, message: string, jobId?: string): void {
+	if (ds['notification-mode'] !== 'notification-system') return;
+	const fields: Record<string, string> = { type, datastore: ds.name, hostname: w.localNode };
+	if (jobId) fields['job-id'] = jobId;
+	void w.notify.emit({ title, message, severity: ok ? 'info' : 'error', timestamp: w.clock.now(), fields });
+}
+
+function takeFailure(w: PbsWorld, ds: string): string | undefined {
+	const msg = w.pbs.failures.get(ds) ?? w.pbs.failures.get('all');
+	w.pbs.failures.delete(ds);
+	w.pbs.failures.delete('all');
+	return msg;
+}
+
+function startJob(call: PbsCall, type: string, id: string, ds: Datastore, run: (ctx: TaskContext) => Promise<void>): string {
+	return call.world.tasks.start({ node: call.world.localNode, type, id, authId: call.identity.authId, meta: { store: ds.name }, run }).upid;
+}
+
+export function runGc(call: PbsCall, ds: Datastore): string {
+	const w = call.world;
+	return startJob(call, 'garbage_collection', ds.name, ds, async (ctx) => {
+		ctx.log(`starting garbage collection on store ${ds.name}`);
+		ctx.log('Start GC phase1 (mark used chunks)');
+		await ctx.sleep(1000);
+		const failure = takeFailure(w, ds.name);
+		if (failure) {
+			notifyJob(w, ds, 'gc', false, `Garbage Collect Datastore '${ds.name}' failed`, `Garbage collection failed: ${failure}`);
+			throw new Error(failure);
+		}
+		ctx.log('Start GC phase2 (sweep unused chunks)');
+		await ctx.sleep(1000);
+		const removed = ds.garbage;
+		ds.used = Math.max(0, ds.used - removed);
+		ds.garbage = 0;
+		ctx.log(`Removed garbage: ${(removed / 1024 ** 3).toFixed(3)} GiB`);
+		ctx.log(`Original Data usage: ${(ds.used * 5.5 / 1024 ** 4).toFixed(3)} TiB`);
+		ctx.log(`On-Disk usage: ${(ds.used / 1024 ** 3).toFixed(3)} GiB (18.20%)`);
+		ctx.log('Deduplication factor: 5.49');
+		ds.lastGc = { upid: ctx.task.upid, 'removed-bytes': removed, 'disk-bytes': ds.used, 'index-file-count': ds.snapshots.length * 2, 'disk-chunks': Math.round(ds.used / 4194304), 'removed-chunks': Math.round(removed / 4194304), 'pending-bytes': 0, 'pending-chunks': 0, 'removed-bad': 0, 'still-bad': 0, 'index-data-bytes': Math.round(ds.used * 5.5) };
+		notifyJob(w, ds, 'gc', true, `Garbage Collect Datastore '${ds.name}' successful`, `Datastore: ${ds.name}\nRemoved garbage: ${removed} bytes`);
+	});
+}
+
+export function runVerify(call: PbsCall, ds: Datastore, jobId?: string): string {
+	const w = call.world;
+	const wanted = ds.snapshots.filter((s) => (!call.params['backup-type'] || s.type === call.params['backup-type']) && (!call.params['backup-id'] || s.id === String(call.params['backup-id'])) && (!call.params['backup-time'] || s.time === Number(call.params['backup-time'])));
+	const ignoreVerified = call.params['ignore-verified'] === 1;
+	return startJob(call, jobId ? 'verificationjob' : 'verify', jobId ? `${ds.name}:${jobId}` : ds.name, ds, async (ctx) => {
+		ctx.log(`verify datastore ${ds.name}`);
+		const failure = takeFailure(w, ds.name);
+		let failed = 0;
+		for (const [i, s] of wanted.entries()) {
+			if (ignoreVerified && s.verification?.state === 'ok') continue;
+			ctx.log(`verify ${ds.name}:${snapshotPath(s)}`);
+			await ctx.sleep(100);
+			const bad = failure !== undefined && i === 0;
+			if (bad) {
+				failed++;
+				ctx.log(`  can't verify chunk, load failed - store '${ds.name}', unable to load chunk '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' - ${failure}`);
+			}
+			s.verification = { state: bad ? 'failed' : 'ok', upid: ctx.task.upid };
+		}
+		if (failed) {
+			ctx.log(`Failed to verify the following snapshots/groups:`);
+			notifyJob(w, ds, 'verify', false, `Verify Datastore '${ds.name}' failed`, `Job ID: ${jobId ?? ''}\nVerification failed on these snapshots/groups: ${failed}`, jobId);
+			throw new Error('verification failed - please check the log for details');
+		}
+		notifyJob(w, ds, 'verify', true, `Verify Datastore '${ds.name}' successful`, `Job ID: ${jobId ?? ''}\nVerification successful`, jobId);
+	});
+}
+
+function keepOptions(p: Record<string, unknown>): KeepOptions {
+	const out: KeepOptions = {};
+	for (const k of ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'] as const) if (p[k] !== undefined) out[k] = Number(p[k]);
+	return out;
+}
+
+function forget(ds: Datastore, s: PbsSnapshot): void {
+	ds.snapshots = ds.snapshots.filter((x) => x !== s);
+	ds.garbage += Math.round(s.size * 0.05);
+}
+
+export function runPruneDatastore(call: PbsCall, ds: Datastore, jobId?: string, keepOverride?: KeepOptions): string {
+	const w = call.world;
+	const keep = keepOverride ?? keepOptions(call.params);
+	const dryRun = call.params['dry-run'] === 1;
+	return startJob(call, 'prune', jobId ? `${ds.name}:${jobId}` : ds.name, ds, async (ctx) => {
+		ctx.log(`Starting datastore prune on datastore '${ds.name}'`);
+		if (dryRun) ctx.log('(dry test run)');
+		const failure = takeFailure(w, ds.name);
+		if (failure) {
+			notifyJob(w, ds, 'prune', false, `Pruning datastore '${ds.name}' failed`, failure, jobId);
+			throw new Error(failure);
+		}
+		const groups = new Map<string, PbsSnapshot[]>();
+		for (const s of ds.snapshots) groups.set(groupKey(s), [...(groups.get(groupKey(s)) ?? []), s]);
+		for (const [key, list] of groups) {
+			ctx.log(`Pruning group "${key}"`);
+			for (const [s, m] of pruneSelection(list, keep)) {
+				ctx.log(`${m === 'remove' ? 'remove' : m === 'protected' ? 'keep (protected)' : 'keep'} ${snapshotPath(s)}`);
+				if (m === 'remove' && !dryRun) forget(ds, s);
+			}
+			await ctx.sleep(50);
+		}
+		notifyJob(w, ds, 'prune', true, `Pruning datastore '${ds.name}' successful`, `Datastore: ${ds.name}`, jobId);
+	});
+}
+
+export function runSync(call: PbsCall, jobId: string): string {
+	const w = call.world;
+	const job = w.pbs.syncJobs.get(jobId);
+	if (!job) throw new ApiError(400, `job '${jobId}' does not exist.`);
+	const ds = w.pbs.datastores.get(String(job.store));
+	if (!ds) throw new ApiError(400, `no such datastore '${job.store}'`);
+	return startJob(call, 'syncjob', `${job.remote}:${job['remote-store']}:${ds.name}::${jobId}`, ds, async (ctx) => {
+		ctx.log(`Starting datastore sync job '${job.remote}:${job['remote-store']}:${ds.name}::${jobId}'`);
+		ctx.log(`sync datastore '${ds.name}' from '${job.remote}/${job['remote-store']}'`);
+		await ctx.sleep(1500);
+		const failure = takeFailure(w, ds.name);
+		if (failure) {
+			notifyJob(w, ds, 'sync', false, `Sync remote '${job.remote}' datastore '${job['remote-store']}' failed`, failure, jobId);
+			throw new Error(failure);
+		}
+		ctx.log('Finished syncing namespace , current progress: 7 groups, 0 snapshots');
+		ctx.log('sync job finished successfully');
+		notifyJob(w, ds, 'sync', true, `Sync remote '${job.remote}' datastore '${job['remote-store']}' successful`, `Synchronization successful`, jobId);
+	});
+}
+
+function jobCrud(reg: HandlerRegistry<PbsWorld>, path: string, pick: (w: PbsWorld) => Map<string, { id: string; [k: string]: string | number | boolean }>) {
+	reg.on('GET', path, (call) => [...pick(call.world).values()].map((j) => ({ ...j })));
+	reg.on('POST', path, (call) => {
+		const id = String(call.params.id ?? call.params.name);
+		if (pick(call.world).has(id)) throw new ApiError(400, `job '${id}' already exists.`);
+		const job: { id: string; [k: string]: string | number | boolean } = { id };
+		for (const [k, v] of Object.entries(call.params)) if (k !== 'id') job[k] = Array.isArray(v) ? v.join(',') : v;
+		pick(call.world).set(id, job);
+		return null;
+	});
+	const one = (call: PbsCall) => {
+		const j = pick(call.world).get(String(call.params.id ?? call.params.name));
+		if (!j) throw new ApiError(404, `job '${call.params.id ?? call.params.name}' does not exist.`);
+		return j;
+	};
+	const param = path.endsWith('remote') ? 'name' : 'id';
+	reg.on('GET', `${path}/{${param}}`, (call) => ({ ...one(call) }));
+	reg.on('PUT', `${path}/{${param}}`, (call) => {
+		const j = one(call);
+		for (const key of (Array.isArray(call.params.delete) ? call.params.delete : String(call.params.delete ?? '').split(',')).map(String).filter(Boolean)) delete j[key];
+		for (const [k, v] of Object.entries(call.params)) if (!['id', 'name', 'delete', 'digest'].includes(k)) j[k] = Array.isArray(v) ? v.join(',') : v;
+		return null;
+	});
+	reg.on('DELETE', `${path}/{${param}}`, (call) => {
+		pick(call.world).delete(one(call).id);
+		return null;
+	});
+}
+
+export function registerPbs(reg: HandlerRegistry<PbsWorld>): void {
+	reg.on('GET', '/version', (call) => ({ ...call.world.pbs.version }));
+	reg.on('GET', '/admin/datastore', (call) => [...call.world.pbs.datastores.values()].filter((d) => canSee(call, d.name, ['Datastore.Audit', 'Datastore.Backup', 'Datastore.Read'])).map((d) => ({ store: d.name, ...(d.comment ? { comment: d.comment } : {}) })));
+	reg.on('GET', '/status/datastore-usage', (call) =>
+		[...call.world.pbs.datastores.values()]
+			.filter((d) => canSee(call, d.name, ['Datastore.Audit', 'Datastore.Backup']))
+			.map((d) => ({ store: d.name, ...usage(d), 'gc-status': d.lastGc ?? {}, history: Array.from({ length: 30 }, (_, i) => (d.used / d.total) * (0.9 + i / 300)), 'history-start': call.world.clock.now() - 30 * 86400, 'history-delta': 86400, 'estimated-full-date': call.world.clock.now() + 400 * 86400 })),
+	);
+	reg.on('GET', '/admin/datastore/{store}/status', (call) => {
+		const ds = store(call);
+		const counts: Record<string, { groups: number; snapshots: number }> = {};
+		for (const s of ds.snapshots) {
+			counts[s.type] ??= { groups: 0, snapshots: 0 };
+			counts[s.type].snapshots++;
+		}
+		for (const t of Object.keys(counts)) counts[t].groups = new Set(ds.snapshots.filter((s) => s.type === t).map((s) => s.id)).size;
+		return { ...usage(ds), ...(call.params.verbose === 1 ? { counts, 'gc-status': ds.lastGc ?? {} } : {}) };
+	});
+	reg.on('GET', '/admin/datastore/{store}/groups', (call) => {
+		const ds = store(call);
+		const groups = new Map<string, PbsSnapshot[]>();
+		for (const s of ds.snapshots) groups.set(groupKey(s), [...(groups.get(groupKey(s)) ?? []), s]);
+		return [...groups.values()].map((list) => {
+			const last = list.reduce((a, b) => (b.time > a.time ? b : a));
+			const e: Record<string, unknown> = { 'backup-type': last.type, 'backup-id': last.id, 'last-backup': last.time, 'backup-count': list.length, files: last.files.map((f) => f.filename), owner: last.owner };
+			const note = ds.groupNotes.get(groupKey(last));
+			if (note) e.comment = note.split('\n')[0];
+			return e;
+		});
+	});
+	reg.on('GET', '/admin/datastore/{store}/snapshots', (call) => {
+		const ds = store(call);
+		return ds.snapshots.filter((s) => (!call.params['backup-type'] || s.type === call.params['backup-type']) && (!call.params['backup-id'] || s.id === String(call.params['backup-id']))).map(snapshotEntry);
+	});
+	reg.on('DELETE', '/admin/datastore/{store}/snapshots', (call) => {
+		const ds = store(call);
+		const s = findSnapshot(call, ds);
+		if (s.protected) throw new ApiError(400, `cannot remove protected snapshot "${ds.name}:${snapshotPath(s)}"`);
+		forget(ds, s);
+		return null;
+	});
+	reg.on('DELETE', '/admin/datastore/{store}/groups', (call) => {
+		const ds = store(call);
+		const list = ds.snapshots.filter((s) => s.type === call.params['backup-type'] && s.id === String(call.params['backup-id']));
+		if (!list.length) throw new ApiError(400, `backup group '${call.params['backup-type']}/${call.params['backup-id']}' does not exist`);
+		const protectedCount = list.filter((s) => s.protected).length;
+		for (const s of list) if (!s.protected) forget(ds, s);
+		if (protectedCount) throw new ApiError(400, `failed to remove group ${call.params['backup-type']}/${call.params['backup-id']}: group contains protected snapshots`);
+		return { 'protected-snapshots': 0, 'removed-groups': 1, 'removed-snapshots': list.length };
+	});
+	reg.on('GET', '/admin/datastore/{store}/notes', (call) => findSnapshot(call, store(call)).notes);
+	reg.on('PUT', '/admin/datastore/{store}/notes', (call) => {
+		findSnapshot(call, store(call)).notes = String(call.params.notes);
+		return null;
+	});
+	reg.on('GET', '/admin/datastore/{store}/group-notes', (call) => store(call).groupNotes.get(`${call.params['backup-type']}/${call.params['backup-id']}`) ?? '');
+	reg.on('PUT', '/admin/datastore/{store}/group-notes', (call) => {
+		store(call).groupNotes.set(`${call.params['backup-type']}/${call.params['backup-id']}`, String(call.params.notes));
+		return null;
+	});
+	reg.on('GET', '/admin/datastore/{store}/protected', (call) => findSnapshot(call, store(call)).protected);
+	reg.on('PUT', '/admin/datastore/{store}/protected', (call) => {
+		findSnapshot(call, store(call)).protected = call.params.protected === 1;
+		return null;
+	});
+	reg.on('GET', '/admin/datastore/{store}/gc', (call) => ({ store: store(call).name, ...(store(call).lastGc ?? { 'removed-bytes': 0 }) }));
+	reg.on('POST', '/admin/datastore/{store}/gc', (call) => runGc(call, store(call)));
+	reg.on('POST', '/admin/datastore/{store}/verify', (call) => runVerify(call, store(call)));
+	reg.on('POST', '/admin/datastore/{store}/prune-datastore', (call) => runPruneDatastore(call, store(call)));
+	reg.on('POST', '/admin/datastore/{store}/prune', (call) => {
+		const ds = store(call);
+		const list = ds.snapshots.filter((s) => s.type === call.params['backup-type'] && s.id === String(call.params['backup-id']));
+		const marks = pruneSelection(list, keepOptions(call.params));
+		const out = [...marks].map(([s, m]) => ({ 'backup-type': s.type, 'backup-id': s.id, 'backup-time': s.time, keep: m !== 'remove', protected: s.protected }));
+		if (call.params['dry-run'] !== 1) for (const [s, m] of marks) if (m === 'remove') forget(ds, s);
+		return out;
+	});
+	reg.on('GET', '/config/datastore', (call) => [...call.world.pbs.datastores.values()].map((d) => ({ name: d.name, path: d.path, ...(d.comment ? { comment: d.comment } : {}), 'notification-mode': d['notification-mode'] })));
+	reg.on('GET', '/config/datastore/{name}', (call) => {
+		const d = store(call);
+		return { name: d.name, path: d.path, ...(d.comment ? { comment: d.comment } : {}), 'notification-mode': d['notification-mode'], digest: 'e'.repeat(64) };
+	});
+	reg.on('PUT', '/config/datastore/{name}', (call) => {
+		const d = store(call);
+		if (call.params['notification-mode']) d['notification-mode'] = call.params['notification-mode'] as Datastore['notification-mode'];
+		if (call.params.comment !== undefined) d.comment = String(call.params.comment);
+		return null;
+	});
+	reg.on('POST', '/config/datastore', (call) => {
+		const name = String(call.params.name);
+		if (call.world.pbs.datastores.has(name)) throw new ApiError(400, `datastore '${name}' already exists.`);
+		const ds: Datastore = { name, path: String(call.params.path), total: 2048 * 1024 ** 3, used: 0, garbage: 0, comment: call.params.comment as string | undefined, 'notification-mode': (call.params['notification-mode'] as Datastore['notification-mode']) ?? 'legacy-sendmail', snapshots: [], groupNotes: new Map() };
+		return startJob(call, 'create-datastore', name, ds, async (ctx) => {
+			ctx.log(`Chunkstore create: 1%`);
+			await ctx.sleep(500);
+			call.world.pbs.datastores.set(name, ds);
+		});
+	});
+	jobCrud(reg, '/config/sync', (w) => w.pbs.syncJobs);
+	jobCrud(reg, '/config/verify', (w) => w.pbs.verifyJobs);
+	jobCrud(reg, '/config/prune', (w) => w.pbs.pruneJobs);
+	reg.on('GET', '/config/remote', (call) => [...call.world.pbs.remotes.values()].map((r) => ({ ...r })));
+	reg.on('POST', '/config/remote', (call) => {
+		const name = String(call.params.name);
+		if (call.world.pbs.remotes.has(name)) throw new ApiError(400, `remote '${name}' already exists.`);
+		const r: Record<string, string | number> = {};
+		for (const [k, v] of Object.entries(call.params)) if (k !== 'password') r[k] = Array.isArray(v) ? v.join(',') : v;
+		call.world.pbs.remotes.set(name, r);
+		return null;
+	});
+	reg.on('GET', '/admin/sync', (call) => [...call.world.pbs.syncJobs.values()].map((j) => ({ ...j, 'next-run': call.world.clock.now() + 3600 })));
+	reg.on('POST', '/admin/sync/{id}/run', (call) => runSync(call, String(call.params.id)));
+	reg.on('POST', '/admin/verify/{id}/run', (call) => {
+		const job = call.world.pbs.verifyJobs.get(String(call.params.id));
+		if (!job) throw new ApiError(400, `job '${call.params.id}' does not exist.`);
+		const ds = call.world.pbs.datastores.get(String(job.store));
+		if (!ds) throw new ApiError(400, `no such datastore '${job.store}'`);
+		return runVerify({ ...call, params: { ...call.params, 'ignore-verified': job['ignore-verified'] ? 1 : 0 } }, ds, String(job.id));
+	});
+	reg.on('POST', '/admin/prune/{id}/run', (call) => {
+		const job = call.world.pbs.pruneJobs.get(String(call.params.id));
+		if (!job) throw new ApiError(400, `job '${call.params.id}' does not exist.`);
+		const ds = call.world.pbs.datastores.get(String(job.store));
+		if (!ds) throw new ApiError(400, `no such datastore '${job.store}'`);
+		return runPruneDatastore(call, ds, String(job.id), keepOptions(job));
+	});
+	reg.on('GET', '/nodes/{node}/tasks', listTasks);
+	reg.on('GET', '/nodes/{node}/tasks/{upid}', (call) => {
+		taskStatus(call);
+		return [{ subdir: 'log' }, { subdir: 'status' }];
+	});
+	reg.on('GET', '/nodes/{node}/tasks/{upid}/status', taskStatus);
+	reg.on('GET', '/nodes/{node}/tasks/{upid}/log', taskLog);
+	reg.on('DELETE', '/nodes/{node}/tasks/{upid}', stopTask);
+	reg.on('GET', '/nodes/{node}/certificates/info', (call) => {
+		const c = new X509Certificate(call.world.certPem);
+		return [{ filename: 'proxy.pem', fingerprint: c.fingerprint256.toUpperCase(), subject: c.subject.split('\n').join(', '), issuer: c.issuer.split('\n').join(', '), notbefore: Math.floor(new Date(c.validFrom).getTime() / 1000), notafter: Math.floor(new Date(c.validTo).getTime() / 1000), 'public-key-type': 'rsaEncryption', 'public-key-bits': 2048, san: (c.subjectAltName ?? '').split(', ').map((s) => s.replace(/^(DNS|IP Address):/, '')), pem: call.world.certPem }];
+	});
+}

@@ -1,0 +1,52 @@
+import { HandlerRegistry, type ResolvedOptions } from '../core/world';
+import { SimClock } from '../core/clock';
+import { Timers } from '../core/timers';
+import { TaskManager } from '../core/tasks';
+import { FaultInjector } from '../core/faults';
+import { AccessStore } from '../auth/access';
+import { TicketAuthority } from '../auth/tickets';
+import { getRouteIndex } from '../schema/load';
+import { NotificationConfig } from '../notifications/config';
+import { NotificationHub } from '../notifications/dispatcher';
+import { registerNotifications } from '../notifications/api';
+import { registerAccess } from '../pve/handlers/access';
+import type { CertBundle } from '../wire/certs';
+import type { PbsWorld } from './model';
+import { emptyPbs, seedPbs } from './seed';
+import { registerPbs } from './handlers';
+
+export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, defaults: { tokenSecret: string; rootPassword: string }): { world: PbsWorld; registry: HandlerRegistry<PbsWorld> } {
+	const clock = new SimClock();
+	const timers = new Timers();
+	const access = new AccessStore('pbs');
+	access.createUser('root@pam', defaults.rootPassword, { email: 'root@sim.local' });
+	access.createToken('root@pam', 'sim', { secret: defaults.tokenSecret, privsep: false, comment: 'simulator default token' });
+	access.createUser('sync@pbs', undefined);
+	const pbs = emptyPbs();
+	const node = opts.nodes[0];
+	const world: PbsWorld = {
+		opts,
+		product: 'pbs',
+		routes: getRouteIndex('pbs'),
+		clock,
+		timers,
+		tasks: new TaskManager('pbs', clock, timers, () => opts.taskSpeed),
+		access,
+		tickets: new TicketAuthority('pbs', clock, opts.ticketLifetimeSeconds),
+		faults: new FaultInjector(),
+		localNode: node,
+		isNodeOnline: () => true,
+		nodeExists: (n: string) => n === node || n === 'localhost',
+		fingerprint: certs.fingerprint,
+		certPem: certs.certPem,
+		caPem: certs.caPem,
+		pbs,
+		notify: new NotificationHub(new NotificationConfig('pbs'), timers),
+	};
+	if (opts.seed === 'estate') seedPbs(pbs, clock.now());
+	const registry = new HandlerRegistry<PbsWorld>();
+	registerAccess(registry);
+	registerPbs(registry);
+	registerNotifications(registry, '/config/notifications');
+	return { world, registry };
+}

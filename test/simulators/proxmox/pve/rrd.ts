@@ -1,0 +1,38 @@
+import { ApiError } from '../core/errors';
+import { noise, type Guest, type PveWorld } from './model';
+import { guestMetrics, nodeMetrics } from './metrics';
+
+/** rrdcached resolutions: 70 rows per timeframe, like the PVE graphs. */
+const STEPS: Record<string, number> = { hour: 60, day: 1800, week: 10800, month: 43200, year: 604800, decade: 6048000 };
+const GiB = 1024 ** 3;
+
+export function rrdSeries(world: PveWorld, kind: 'node' | 'guest', key: string, timeframe: string, cf: string, guest?: Guest): Array<Record<string, number>> {
+	const step = STEPS[timeframe];
+	if (!step) throw new ApiError(400, `invalid timeframe '${timeframe}'`);
+	const now = world.clock.now();
+	const end = now - (now % step);
+	const seed = [...key].reduce((s, c) => s + c.charCodeAt(0), 0);
+	const out: Array<Record<string, number>> = [];
+	for (let i = 69; i >= 0; i--) {
+		const time = end - i * step;
+		// Daily rhythm plus per-sample jitter; MAX sits a little above AVERAGE.
+		const daily = 0.5 + 0.45 * Math.sin(((time % 86400) / 86400) * 2 * Math.PI - Math.PI / 2);
+		const jitter = noise(seed + time / step);
+		const boost = cf === 'MAX' ? 1.25 : 1;
+		if (kind === 'node') {
+			const n = world.cluster.nodes.get(key);
+			if (!n) continue;
+			const m = nodeMetrics(world.cluster, n, now);
+			out.push({ time, cpu: Math.min(1, (0.05 + 0.3 * daily + 0.05 * jitter) * boost), maxcpu: n.maxcpu, iowait: 0.002 * jitter, loadavg: (0.5 + 4 * daily) * boost, memtotal: n.maxmem, memused: m.mem * (0.9 + 0.1 * daily), swaptotal: 8 * GiB, swapused: 0, roottotal: m.maxdisk, rootused: m.disk, netin: (200000 + 800000 * daily * jitter) * boost, netout: (150000 + 500000 * daily * jitter) * boost, arcsize: 0, pressurecpusome: 0.01 * jitter, pressureiosome: 0.001, pressurememorysome: 0 });
+			continue;
+		}
+		const g = guest as Guest;
+		if (g.status !== 'running' && time > (g.startedAt ?? now)) {
+			out.push({ time });
+			continue;
+		}
+		const m = guestMetrics(g, now);
+		out.push({ time, cpu: Math.min(1, (0.02 + 0.4 * daily * jitter) * boost), maxcpu: m.maxcpu, mem: m.maxmem * (0.3 + 0.4 * daily), maxmem: m.maxmem, disk: m.disk, maxdisk: m.maxdisk, diskread: 40000 * jitter * boost, diskwrite: 90000 * daily * boost, netin: 30000 * daily * boost, netout: 20000 * daily * jitter * boost });
+	}
+	return out;
+}

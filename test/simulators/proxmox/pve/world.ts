@@ -1,0 +1,86 @@
+import { HandlerRegistry, type ResolvedOptions } from '../core/world';
+import { SimClock } from '../core/clock';
+import { Timers } from '../core/timers';
+import { TaskManager } from '../core/tasks';
+import { FaultInjector } from '../core/faults';
+import { AccessStore } from '../auth/access';
+import { TicketAuthority } from '../auth/tickets';
+import { getRouteIndex } from '../schema/load';
+import { NotificationConfig } from '../notifications/config';
+import { NotificationHub } from '../notifications/dispatcher';
+import type { CertBundle } from '../wire/certs';
+import type { PveWorld } from './model';
+import { emptyCluster, seedEstate } from './seed';
+import { StatsCache } from './stats';
+import { registerAccess } from './handlers/access';
+import { registerCluster } from './handlers/cluster';
+import { registerGuests } from './handlers/guests';
+import { registerNodes } from './handlers/nodes';
+import { registerSnapshots } from './handlers/snapshots';
+import { registerStorage } from './handlers/storage';
+import { registerAgent } from './handlers/agent';
+import { registerVzdump } from './handlers/vzdump';
+import { registerNotifications } from '../notifications/api';
+
+export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, defaults: { tokenSecret: string; rootPassword: string }): { world: PveWorld; registry: HandlerRegistry<PveWorld> } {
+	const clock = new SimClock();
+	const timers = new Timers();
+	const tasks = new TaskManager('pve', clock, timers, () => opts.taskSpeed);
+	const access = new AccessStore('pve');
+	access.createUser('root@pam', defaults.rootPassword, { email: 'root@sim.local' });
+	access.createToken('root@pam', 'sim', { secret: defaults.tokenSecret, privsep: false, comment: 'simulator default token' });
+	const cluster = emptyCluster(opts.nodes, clock.now(), opts.schema === 'pve8' ? 8 : 9);
+	const world = {
+		opts,
+		product: 'pve',
+		routes: getRouteIndex(opts.schema),
+		clock,
+		timers,
+		tasks,
+		access,
+		tickets: new TicketAuthority('pve', clock, opts.ticketLifetimeSeconds),
+		faults: new FaultInjector(),
+		localNode: opts.nodes[0],
+		cluster,
+		fingerprint: certs.fingerprint,
+		certPem: certs.certPem,
+		caPem: certs.caPem,
+		isNodeOnline: (node: string) => cluster.nodes.get(node)?.online ?? false,
+		nodeExists: (node: string) => cluster.nodes.has(node),
+		addClusterLog(node: string, tag: string, user: string, msg: string, pri = 6) {
+			cluster.log.push({ uid: cluster.nextLogUid++, time: clock.now(), pri, tag, pid: 1000 + (cluster.nextLogUid % 5000), node, user, msg });
+			if (cluster.log.length > 5000) cluster.log.splice(0, cluster.log.length - 5000);
+		},
+		addSyslog(node: string, line: string) {
+			const lines = cluster.syslog.get(node);
+			if (!lines) return;
+			const stamp = new Date(clock.nowMs()).toISOString().replace(/\.\d+Z$/, '+00:00');
+			lines.push({ n: lines.length + 1, t: `${stamp} ${node} ${line}`, time: clock.now() });
+		},
+	} as unknown as PveWorld;
+	world.stats = new StatsCache(() => world);
+	world.notify = new NotificationHub(new NotificationConfig('pve'), timers);
+	if (opts.seed === 'estate') seedEstate(cluster, tasks, clock.now());
+	// Like pvedaemon: task start and end go to the cluster log.
+	const origStart = tasks.start.bind(tasks);
+	tasks.start = (p) => {
+		const t = origStart(p);
+		world.addClusterLog(t.node, 'pvedaemon', t.authId, `starting task ${t.upid}`);
+		return t;
+	};
+	tasks.onFinish((t) => world.addClusterLog(t.node, 'pvedaemon', t.authId, `end task ${t.upid} ${t.exitstatus}`, t.exitstatus === 'OK' ? 6 : 3));
+	world.stats.refresh();
+	timers.every(opts.statsRefreshMs, () => world.stats.refresh());
+
+	const registry = new HandlerRegistry<PveWorld>();
+	registerAccess(registry);
+	registerCluster(registry);
+	registerNodes(registry);
+	registerGuests(registry);
+	registerSnapshots(registry);
+	registerStorage(registry);
+	registerAgent(registry);
+	registerVzdump(registry);
+	registerNotifications(registry, '/cluster/notifications');
+	return { world, registry };
+}

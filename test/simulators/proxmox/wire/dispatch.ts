@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'http';
+import { ApiError, Reply } from '../core/errors';
+import type { HandlerRegistry, WorldBase } from '../core/world';
+import { authenticate, type Identity } from '../auth/authenticate';
+import { enforcePermissions } from '../auth/permissions';
+import { validateParams, type RawParams } from '../schema/validate';
+import { extractParams, readBody } from './request';
+import { sendData, sendError, sendJson, sendRaw } from './respond';
+import { genericAnswer } from '../core/generic';
+import type { FaultSpec } from '../core/faults';
+
+const API_PREFIX = '/api2/json';
+
+/** Calls that need no authentication (pveproxy auth_handler / PBS `user: world`). */
+function isPublic(method: string, path: string): boolean {
+	if (path === '/access/ticket' && (method === 'POST' || method === 'GET')) return true;
+	if (path === '/access/domains' && method === 'GET') return true;
+	return false;
+}
+
+export type ControlHandler = (req: IncomingMessage, res: ServerResponse, path: string, body: Buffer) => Promise<void>;
+
+export interface Dispatcher {
+	handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+	/** Requests held open by the "hang" fault, released on close. */
+	hanging: Set<ServerResponse>;
+}
+
+export function createDispatcher<W extends WorldBase>(world: W, registry: HandlerRegistry<W>, control?: ControlHandler): Dispatcher {
+	const hanging = new Set<ServerResponse>();
+	const product = world.product;
+
+	const delayUnauthorized = () => world.timers.sleep(world.opts.unauthorizedDelayMs);
+
+	async function applyFaults(faults: FaultSpec[], req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+		for (const f of faults) {
+			if (f.kind === 'latency') await world.timers.sleep(f.ms ?? 1000);
+			if (f.kind === 'expireTicket') world.tickets.expireAll();
+		}
+		for (const f of faults) {
+			switch (f.kind) {
+				case 'status':
+					sendError(res, product, f.status ?? 500, f.message ?? 'simulated failure');
+					return true;
+				case 'html502':
+					sendRaw(res, 502, 'Bad Gateway', '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n', 'text/html');
+					return true;
+				case 'malformedJson': {
+					const text = '{"data":[{"id":"qemu/100","type":"qemu","status":"runn';
+					res.writeHead(200, 'OK', { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+					res.end(text);
+					return true;
+				}
+				case 'hang':
+					hanging.add(res);
+					res.on('close', () => hanging.delete(res));
+					return true;
+				case 'reset':
+					req.socket.resetAndDestroy();
+					return true;
+				default:
+			}
+		}
+		return false;
+	}
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const method = (req.method ?? 'GET').toUpperCase();
+		const url = new URL(req.url ?? '/', 'https://sim');
+		const fullPath = url.pathname;
+		let identity: Identity | undefined;
+		try {
+			const body = await readBody(req);
+			if (fullPath.startsWith('/_sim/') && control) return await control(req, res, fullPath, body);
+			if (fullPath !== API_PREFIX && !fullPath.startsWith(`${API_PREFIX}/`)) {
+				if (fullPath === '/' && method === 'GET') return sendRaw(res, 200, 'OK', '<!DOCTYPE html><html><head><title>Proxmox simulator</title></head><body></body></html>', 'text/html;charset=UTF-8');
+				if (product === 'pbs') return sendError(res, product, 404, `Path '${fullPath}' not found.`);
+				return sendRaw(res, 501, 'no such uri', 'no such uri');
+			}
+			const path = fullPath.slice(API_PREFIX.length).replace(/\/+$/, '') || '/';
+			if (await applyFaults(world.faults.take(method, path), req, res)) return;
+
+			if (!isPublic(method, path)) {
+				try {
+					identity = authenticate(product, req.headers, method, world.access, world.tickets, world.clock);
+				} catch (e) {
+					if (e instanceof ApiError && e.status === 401) {
+						await delayUnauthorized();
+						return sendError(res, product, 401, e.message, undefined, true);
+					}
+					throw e;
+				}
+			}
+
+			const match = world.routes.match(method, path);
+			if (!match.route) {
+				if (product === 'pbs') {
+					if (match.pathKnown) return sendError(res, product, 405, `Method not allowed`);
+					return sendError(res, product, 404, `Path '${fullPath}' not found.`);
+				}
+				return sendError(res, product, 501, `Method '${method} ${path}' not implemented`);
+			}
+			const { route } = match;
+			const raw: RawParams = { ...extractParams(req.headers['content-type'], method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : body, url.search.slice(1)), ...match.pathParams };
+
+			const proxyNode = route.info.proxyto ? raw[route.info.proxyto] : undefined;
+			if (typeof proxyNode === 'string' && proxyNode !== 'localhost' && /^[a-zA-Z0-9-]+$/.test(proxyNode)) {
+				if (!world.nodeExists(proxyNode)) throw new ApiError(500, `hostname lookup '${proxyNode}' failed - failed to get address info for: ${proxyNode}: Name or service not known`);
+				if (!world.isNodeOnline(proxyNode)) return sendError(res, product, 596, 'Connection timed out', undefined, true);
+			}
+
+			const who: Identity = identity ?? { authId: '', userid: '', viaTicket: false };
+			if (identity) enforcePermissions(product, route.info, identity, world.access, raw);
+
+			const { values, errors } = validateParams(route.info.parameters ?? {}, raw, product);
+			if (Object.keys(errors).length) {
+				if (product === 'pbs') return sendError(res, product, 400, '', errors);
+				return sendError(res, product, 400, 'Parameter verification failed.', errors);
+			}
+
+			const handler = registry.get(method, route.template);
+			const call = { method, template: route.template, params: values, identity: who, world };
+			const result = handler ? await handler(call) : genericAnswer(call);
+			if (result instanceof Reply) return sendData(res, result.data, result.attrs);
+			return sendData(res, result);
+		} catch (e) {
+			if (res.headersSent || res.destroyed) return;
+			if (e instanceof ApiError) {
+				if (e.status === 401) await delayUnauthorized();
+				return sendError(res, product, e.status, e.message, e.errors);
+			}
+			const message = (e as Error)?.message ?? String(e);
+			return sendError(res, product, 500, message);
+		}
+	}
+
+	return { handle, hanging };
+}
+
+export { sendJson };

@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'https';
+import type { Socket } from 'net';
+import type { Dispatcher } from './dispatch';
+
+export interface HttpsEndpoint {
+	server: Server;
+	port: number;
+	close(): Promise<void>;
+}
+
+/** HTTPS listener with pveproxy's connection habits: idle keep-alive connections close after the timeout. */
+export async function listenHttps(opts: { host: string; port: number; keyPem: string; certPem: string; idleTimeoutMs: number; dispatcher: Dispatcher }): Promise<HttpsEndpoint> {
+	const sockets = new Set<Socket>();
+	const server = createServer({ key: opts.keyPem, cert: opts.certPem }, (req, res) => {
+		void opts.dispatcher.handle(req, res);
+	});
+	server.keepAliveTimeout = opts.idleTimeoutMs;
+	server.on('connection', (s: Socket) => {
+		sockets.add(s);
+		s.on('close', () => sockets.delete(s));
+	});
+	// TLS handshake errors from clients that reject the certificate are expected in pinning tests.
+	server.on('tlsClientError', () => undefined);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.port, opts.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : opts.port;
+	return {
+		server,
+		port,
+		close: () =>
+			new Promise<void>((resolve) => {
+				for (const res of opts.dispatcher.hanging) res.destroy();
+				for (const s of sockets) s.destroy();
+				server.close(() => resolve());
+			}),
+	};
+}
