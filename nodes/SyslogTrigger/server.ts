@@ -1,0 +1,192 @@
+import { DgramAsPromised, type SocketAsPromised } from 'dgram-as-promised';
+import { isIPv6 } from 'node:net';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { FrameDecoder } from './framing';
+import type { SyslogTransport } from './item';
+import type { SyslogPipeline } from './pipeline';
+
+export interface TlsMaterial {
+	cert: string;
+	key: string;
+	passphrase?: string;
+	/** When set, clients must present a certificate signed by this CA. */
+	ca?: string;
+}
+
+export interface ListenOptions {
+	udp: boolean;
+	tcp: boolean;
+	host: string;
+	port: number;
+	tls: TlsMaterial | null;
+	maxConnections: number;
+	idleTimeoutMs: number;
+	maxMessageBytes: number;
+	/** Asked to grow the UDP receive buffer so bursts are not lost in the kernel; capped by net.core.rmem_max. */
+	udpReceiveBufferBytes: number;
+}
+
+/** Activation errors in words an n8n user can act on. */
+export function describeListenError(error: NodeJS.ErrnoException, transport: string, host: string, port: number): string {
+	const where = `${transport.toUpperCase()} ${host}:${port}`;
+	switch (error.code) {
+		case 'EADDRINUSE':
+			return `Cannot listen on ${where}: the port is already in use (by another workflow or program). Choose another port or stop the other listener.`;
+		case 'EACCES':
+		case 'EPERM':
+			return `Cannot listen on ${where}: not permitted. Ports below 1024 need root or CAP_NET_BIND_SERVICE and n8n should not run as root; use a port such as 5514 (rsyslog can send to any port).`;
+		case 'EADDRNOTAVAIL':
+			return `Cannot listen on ${where}: the address is not on this machine. Use 0.0.0.0 (all IPv4), :: (all) or one of the machine's addresses.`;
+		default:
+			return `Cannot listen on ${where}: ${error.message}`;
+	}
+}
+
+export class ListenError extends Error {}
+
+/** UDP, TCP and TLS listeners feeding one pipeline. close() ends every socket at once. */
+export class SyslogServer {
+	private udpSocket: SocketAsPromised | null = null;
+	private tcpServer: net.Server | null = null;
+	private readonly connections = new Set<net.Socket>();
+
+	constructor(
+		private readonly options: ListenOptions,
+		private readonly pipeline: SyslogPipeline,
+	) {}
+
+	/** Bound addresses (useful with port 0). */
+	get addresses(): { udp?: net.AddressInfo; tcp?: net.AddressInfo } {
+		const tcp = this.tcpServer?.address();
+		return {
+			udp: this.udpSocket ? this.udpSocket.address() : undefined,
+			tcp: tcp && typeof tcp === 'object' ? tcp : undefined,
+		};
+	}
+
+	async start(): Promise<void> {
+		const failure = await this.listenAll().then(
+			() => null,
+			(error: Error) => error,
+		);
+		if (failure) {
+			// One transport failing must not leave the other listening.
+			await this.close();
+			throw failure;
+		}
+	}
+
+	private async listenAll(): Promise<void> {
+		if (this.options.tcp) await this.startTcp();
+		if (this.options.udp) await this.startUdp();
+	}
+
+	async close(): Promise<void> {
+		for (const socket of this.connections) socket.destroy();
+		this.connections.clear();
+		const closing: Array<Promise<unknown>> = [];
+		if (this.tcpServer) {
+			const server = this.tcpServer;
+			this.tcpServer = null;
+			closing.push(new Promise<void>((resolve) => server.close(() => resolve())));
+		}
+		if (this.udpSocket) {
+			const socket = this.udpSocket;
+			this.udpSocket = null;
+			closing.push(socket.close().catch(() => undefined));
+		}
+		await Promise.all(closing);
+	}
+
+	private async startUdp(): Promise<void> {
+		const { host, port } = this.options;
+		const socket = DgramAsPromised.createSocket(isIPv6(host) ? 'udp6' : 'udp4', (msg, rinfo) =>
+			this.pipeline.handle(msg, rinfo.address, rinfo.port, 'udp'),
+		);
+		try {
+			await socket.bind(port, host);
+		} catch (error) {
+			socket.destroy();
+			return this.fail(error as NodeJS.ErrnoException, 'udp');
+		}
+		// After bind, errors (e.g. ICMP feedback) must not crash n8n; UDP keeps receiving.
+		socket.socket.on('error', () => undefined);
+		try {
+			socket.setRecvBufferSize(this.options.udpReceiveBufferBytes);
+		} catch {
+			// The kernel limit applies; the default buffer still works.
+		}
+		this.udpSocket = socket;
+	}
+
+	private async startTcp(): Promise<void> {
+		const { host, port, tls: material } = this.options;
+		const transport: SyslogTransport = material ? 'tls' : 'tcp';
+		const onConnection = (socket: net.Socket) => this.accept(socket, transport);
+		const server = material
+			? tls.createServer(
+					{
+						cert: material.cert,
+						key: material.key,
+						passphrase: material.passphrase || undefined,
+						ca: material.ca || undefined,
+						requestCert: Boolean(material.ca),
+						rejectUnauthorized: Boolean(material.ca),
+						minVersion: 'TLSv1.2',
+					},
+					onConnection,
+				)
+			: net.createServer(onConnection);
+		server.maxConnections = this.options.maxConnections;
+		server.on('drop', () => this.pipeline.stats.tcp.rejected++);
+		if (material) server.on('tlsClientError', () => this.pipeline.stats.tcp.tlsErrors++);
+		await new Promise<void>((resolve, reject) => {
+			const onError = (error: Error) => reject(error);
+			server.once('error', onError);
+			server.listen({ port, host }, () => {
+				server.off('error', onError);
+				resolve();
+			});
+		}).catch((error: NodeJS.ErrnoException) => this.fail(error, 'tcp'));
+		server.on('error', () => undefined);
+		this.tcpServer = server;
+	}
+
+	private accept(socket: net.Socket, transport: SyslogTransport): void {
+		const address = socket.remoteAddress ?? '';
+		const port = socket.remotePort ?? 0;
+		const stats = this.pipeline.stats;
+		if (!this.pipeline.admits(address)) {
+			stats.tcp.rejected++;
+			stats.drop('sourceNotAllowed');
+			socket.destroy();
+			return;
+		}
+		stats.tcp.accepted++;
+		stats.tcp.open++;
+		this.connections.add(socket);
+		const decoder = new FrameDecoder(this.options.maxMessageBytes, (frame) =>
+			this.pipeline.handle(frame.bytes, address, port, transport, frame.truncated),
+		);
+		socket.setNoDelay(true);
+		if (this.options.idleTimeoutMs > 0) {
+			socket.setTimeout(this.options.idleTimeoutMs, () => {
+				stats.tcp.idleClosed++;
+				socket.destroy();
+			});
+		}
+		socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+		socket.on('end', () => socket.end());
+		socket.on('error', () => undefined);
+		socket.on('close', () => {
+			decoder.end();
+			stats.tcp.open--;
+			this.connections.delete(socket);
+		});
+	}
+
+	private fail(error: NodeJS.ErrnoException, transport: string): never {
+		throw new ListenError(describeListenError(error, transport, this.options.host, this.options.port));
+	}
+}
