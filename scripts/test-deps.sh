@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests need, installed once (idempotent: each line checks first). CI runs this
+# before the tests; run it yourself as root (or with sudo) on a Debian/Ubuntu machine.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+apt_updated=""
+need() { # need <command> <package>
+  if command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; then return 0; fi
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$2"
+}
+# Syslog Trigger engine tests: util-linux logger (sender) and rsyslog (forwarding as on Proxmox hosts).
+need logger bsdutils
+need rsyslogd rsyslog
