@@ -88,19 +88,21 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		const built = createPbsWorld(opts, certs, defaults);
 		world = built.world;
 		control = pbsControl(built.world);
-		dispatcher = createDispatcher(built.world, built.registry, controlHttp(control));
+		dispatcher = createDispatcher(built.world, built.registry, controlHttp(control, certs.caPem));
 	} else {
 		const built = createPveWorld(opts, certs, defaults);
 		world = built.world;
 		control = pveControl(built.world);
-		dispatcher = createDispatcher(built.world, built.registry as HandlerRegistry<typeof built.world>, controlHttp(control));
+		dispatcher = createDispatcher(built.world, built.registry as HandlerRegistry<typeof built.world>, controlHttp(control, certs.caPem));
 	}
+	let listening = false;
 	let endpoint;
 	try {
 		endpoint = await listenHttps({ host: opts.host, port: opts.port, keyPem: certs.keyPem, certPem: certs.certPem, idleTimeoutMs: opts.idleTimeoutMs, dispatcher });
-	} catch (e) {
-		world.timers.close();
-		throw e;
+		listening = true;
+	} finally {
+		// A port already in use must not leave the world's timers running.
+		if (!listening) world.timers.close();
 	}
 	const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
 	return {

@@ -30,7 +30,7 @@ export class FaultInjector {
 	}
 
 	list(): FaultSpec[] {
-		return this.faults.map(({ re: _re, remaining, ...spec }) => ({ ...spec, times: Number.isFinite(remaining) ? remaining : undefined }));
+		return this.faults.map((f) => ({ method: f.method, path: f.path, kind: f.kind, ms: f.ms, status: f.status, message: f.message, times: Number.isFinite(f.remaining) ? f.remaining : undefined }));
 	}
 
 	/** Every fault matching this request (each consumes one of its `times`). */

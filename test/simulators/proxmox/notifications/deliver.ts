@@ -1,7 +1,6 @@
 import Handlebars from 'handlebars';
 import type { Endpoint } from './config';
 import type { NotificationEvent } from './dispatcher';
-import type { Timers } from '../core/timers';
 
 export interface DeliveryResult {
 	ok: boolean;
@@ -53,7 +52,7 @@ async function send(method: string, url: string, headers: Record<string, string>
 }
 
 /** Sends one notification to one endpoint; sendmail/smtp are recorded only (no mail system here). */
-export async function deliver(endpoint: Endpoint, secrets: Record<string, string>, event: NotificationEvent, _timers: Timers): Promise<DeliveryResult> {
+export async function deliver(endpoint: Endpoint, secrets: Record<string, string>, event: NotificationEvent): Promise<DeliveryResult> {
 	if (endpoint.type === 'webhook') {
 		const data = { title: event.title, message: event.message, severity: event.severity, timestamp: event.timestamp, fields: event.fields, secrets };
 		const method = String(endpoint.method ?? 'post').toUpperCase();

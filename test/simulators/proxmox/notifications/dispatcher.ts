@@ -1,7 +1,6 @@
 import type { NotificationConfig } from './config';
 import { matcherMatches } from './matcher';
 import { deliver, type DeliveryResult } from './deliver';
-import type { Timers } from '../core/timers';
 
 export interface NotificationEvent {
 	title: string;
@@ -19,10 +18,7 @@ export class NotificationHub {
 	readonly sent: Array<{ event: NotificationEvent; target: string; result: DeliveryResult }> = [];
 	readonly events: NotificationEvent[] = [];
 
-	constructor(
-		readonly config: NotificationConfig,
-		private readonly timers: Timers,
-	) {}
+	constructor(readonly config: NotificationConfig) {}
 
 	async emit(event: NotificationEvent): Promise<void> {
 		this.events.push(event);
@@ -39,7 +35,7 @@ export class NotificationHub {
 		let result: DeliveryResult;
 		if (!endpoint) result = { ok: false, error: `target '${target}' does not exist` };
 		else if (endpoint.disable) result = { ok: false, error: 'target disabled' };
-		else result = await deliver(endpoint, this.config.secretsOf(target), event, this.timers);
+		else result = await deliver(endpoint, this.config.secretsOf(target), event);
 		this.sent.push({ event, target, result });
 		return result;
 	}

@@ -41,7 +41,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 		certPem: certs.certPem,
 		caPem: certs.caPem,
 		pbs,
-		notify: new NotificationHub(new NotificationConfig('pbs'), timers),
+		notify: new NotificationHub(new NotificationConfig('pbs')),
 	};
 	if (opts.seed === 'estate') seedPbs(pbs, clock.now());
 	const registry = new HandlerRegistry<PbsWorld>();

@@ -59,7 +59,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 		},
 	} as unknown as PveWorld;
 	world.stats = new StatsCache(() => world);
-	world.notify = new NotificationHub(new NotificationConfig('pve'), timers);
+	world.notify = new NotificationHub(new NotificationConfig('pve'));
 	if (opts.seed === 'estate') seedEstate(cluster, tasks, clock.now());
 	// Like pvedaemon: task start and end go to the cluster log.
 	const origStart = tasks.start.bind(tasks);

@@ -64,6 +64,15 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 		return false;
 	}
 
+	/** Auth-layer failures are answered without a body, so they are returned rather than thrown. */
+	function tryAuthenticate(req: IncomingMessage, method: string): Identity | ApiError {
+		try {
+			return authenticate(product, req.headers, method, world.access, world.tickets, world.clock);
+		} catch (e) {
+			return e instanceof ApiError ? e : new ApiError(401, String(e));
+		}
+	}
+
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const url = new URL(req.url ?? '/', 'https://sim');
@@ -81,15 +90,12 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 			if (await applyFaults(world.faults.take(method, path), req, res)) return;
 
 			if (!isPublic(method, path)) {
-				try {
-					identity = authenticate(product, req.headers, method, world.access, world.tickets, world.clock);
-				} catch (e) {
-					if (e instanceof ApiError && e.status === 401) {
-						await delayUnauthorized();
-						return sendError(res, product, 401, e.message, undefined, true);
-					}
-					throw e;
+				const auth = tryAuthenticate(req, method);
+				if (auth instanceof ApiError) {
+					await delayUnauthorized();
+					return sendError(res, product, 401, auth.message, undefined, true);
 				}
+				identity = auth;
 			}
 
 			const match = world.routes.match(method, path);

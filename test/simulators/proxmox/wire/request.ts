@@ -44,12 +44,8 @@ export function extractParams(contentType: string | undefined, body: Buffer, que
 	if (body.length) {
 		const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
 		if (ct === 'application/json') {
-			let parsed: unknown;
-			try {
-				parsed = JSON.parse(body.toString('utf8'));
-			} catch (e) {
-				throw new ApiError(400, `malformed JSON string: ${(e as Error).message}`);
-			}
+			const parsed = parseJson(body.toString('utf8'));
+			if (parsed instanceof Error) throw new ApiError(400, `malformed JSON string: ${parsed.message}`);
 			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) params = { ...(parsed as RawParams) };
 		} else if (ct === 'multipart/form-data') {
 			throw new ApiError(501, 'multipart upload is not modelled by the simulator');
@@ -58,4 +54,12 @@ export function extractParams(contentType: string | undefined, body: Buffer, que
 	const fromQuery = parseForm(query);
 	for (const [k, v] of Object.entries(fromQuery)) params[k] = v;
 	return params;
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch (e) {
+		return e as Error;
+	}
 }

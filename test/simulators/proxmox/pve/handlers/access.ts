@@ -1,6 +1,5 @@
 import { ApiError } from '../../core/errors';
-import type { HandlerRegistry, WorldBase } from '../../core/world';
-import type { Call } from '../../core/world';
+import type { Call, HandlerRegistry, WorldBase } from '../../core/world';
 
 /** Privileges per ACL path area, as `/access/ticket` returns them in `cap`. */
 function capabilities(world: WorldBase, authId: string): Record<string, Record<string, number>> {

@@ -1,10 +1,10 @@
-import { ApiError, Reply } from '../../core/errors';
+import { ApiError } from '../../core/errors';
 import type { HandlerRegistry } from '../../core/world';
 import { digestOf, guestLabel, parseSize, formatSize, type Guest, type GuestConfig, type PveWorld } from '../model';
 import { guestMetrics } from '../metrics';
 import { newGuest } from '../seed';
 import { checkLock, flag, prefix, requireGuest, startTask, type PveCall } from './common';
-import { applyConfigChange, diskKeys, splitDeleteList } from './config';
+import { applyConfigChange, diskKeys } from './config';
 
 const GiB = 1024 ** 3;
 
@@ -154,6 +154,7 @@ function createGuest(type: 'qemu' | 'lxc') {
 			}
 		};
 		return startTask(call, type === 'qemu' ? 'qmcreate' : 'vzcreate', String(vmid), async (ctx) => {
+			let created = false;
 			try {
 				if (type === 'lxc') {
 					const tmpl = String(call.params.ostemplate);
@@ -164,10 +165,12 @@ function createGuest(type: 'qemu' | 'lxc') {
 				await ctx.sleep(2000);
 				if (type === 'lxc') ctx.log('Total bytes read: 524288000 (500MiB, 250MiB/s)');
 				delete g.config.lock;
-			} catch (e) {
-				w.cluster.guests.delete(vmid);
-				w.cluster.volumes = w.cluster.volumes.filter((v) => v.vmid !== vmid);
-				throw e;
+				created = true;
+			} finally {
+				if (!created) {
+					w.cluster.guests.delete(vmid);
+					w.cluster.volumes = w.cluster.volumes.filter((v) => v.vmid !== vmid);
+				}
 			}
 			if (flag(call.params.start)) {
 				await ctx.sleep(500);
@@ -215,6 +218,7 @@ function cloneGuest(call: PveCall) {
 	src.config.lock = src.config.template ? src.config.lock ?? '' : 'clone';
 	if (src.config.lock === '') delete src.config.lock;
 	return startTask(call, `${prefix(src)}clone`, String(src.vmid), async (ctx) => {
+		let cloned = false;
 		try {
 			for (const key of diskKeys(config)) {
 				const value = String(config[key]);
@@ -232,10 +236,9 @@ function cloneGuest(call: PveCall) {
 				if (full) ctx.log(`transferred ${formatSize(size)} of ${formatSize(size)} (100.00%)`);
 			}
 			delete clone.config.lock;
-		} catch (e) {
-			w.cluster.guests.delete(newid);
-			throw e;
+			cloned = true;
 		} finally {
+			if (!cloned) w.cluster.guests.delete(newid);
 			if (src.config.lock === 'clone') delete src.config.lock;
 		}
 	});
@@ -402,6 +405,4 @@ export function registerGuests(reg: HandlerRegistry<PveWorld>): void {
 		while (used.has(id)) id++;
 		return String(id);
 	});
-	void Reply;
-	void splitDeleteList;
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * `npm run sim`: starts the dev-only simulators (Proxmox VE on :8006, Proxmox Backup Server on :8007, and
+ * any other simulator registered in SIMULATORS below) and prints how to connect.
+ *
+ *   node scripts/sim.js [--pve-port 8006] [--pbs-port 8007] [--host 127.0.0.1] [--only pve,pbs]
+ *                       [--pve-version 8] [--standalone] [--seed empty] [--task-speed 1]
+ *   node scripts/sim.js control <operation> ['<json array of arguments>'] [--pbs]
+ *       e.g. control failNextBackup '[100, "disk full"]'   control getState
+ *
+ * The TypeScript sources under test/simulators are compiled once (and again when they change) with the
+ * project's own tsc into .cache/sim, so no ts-node or loader is needed at run time.
+ */
+'use strict';
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const https = require('https');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, '.cache', 'sim');
+const RUNFILE = path.join(OUT, 'running.json');
+
+/** Every simulator `npm run sim` starts. Each entry is compiled from `entry`; `assets` are copied beside it. */
+const SIMULATORS = [
+	{
+		key: 'pve',
+		title: 'Proxmox VE',
+		entry: 'test/simulators/proxmox/index.ts',
+		assets: ['test/simulators/proxmox/schemas'],
+		start: (mod, args) =>
+			mod.startProxmoxSimulator({
+				product: 'pve',
+				host: args.host,
+				port: Number(args['pve-port'] ?? 8006),
+				pveVersion: args['pve-version'] === '8' ? 8 : 9,
+				nodes: args.standalone ? ['pve'] : undefined,
+				seed: args.seed === 'empty' ? 'empty' : 'estate',
+				taskSpeed: Number(args['task-speed'] ?? 1),
+			}),
+	},
+	{
+		key: 'pbs',
+		title: 'Proxmox Backup Server',
+		entry: 'test/simulators/proxmox/index.ts',
+		assets: ['test/simulators/proxmox/schemas'],
+		start: (mod, args) =>
+			mod.startProxmoxSimulator({
+				product: 'pbs',
+				host: args.host,
+				port: Number(args['pbs-port'] ?? 8007),
+				seed: args.seed === 'empty' ? 'empty' : 'estate',
+				taskSpeed: Number(args['task-speed'] ?? 1),
+			}),
+	},
+];
+
+function parseArgs(argv) {
+	const args = { _: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (!a.startsWith('--')) {
+			args._.push(a);
+			continue;
+		}
+		const [key, inline] = a.slice(2).split('=');
+		if (inline !== undefined) args[key] = inline;
+		else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) args[key] = argv[++i];
+		else args[key] = true;
+	}
+	return args;
+}
+
+function newestMtime(dir) {
+	let newest = 0;
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+		else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+	}
+	return newest;
+}
+
+/** Compiles the simulator entries with the project's TypeScript when the sources changed. */
+function compile(simulators) {
+	const stamp = path.join(OUT, '.stamp');
+	const sourcesChanged = newestMtime(path.join(ROOT, 'test', 'simulators'));
+	const builtAt = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+	if (builtAt < sourcesChanged) {
+		const entries = [...new Set(simulators.map((s) => s.entry))];
+		const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
+		execFileSync(process.execPath, [tsc, '--outDir', OUT, '--rootDir', ROOT, '--module', 'commonjs', '--target', 'es2022', '--moduleResolution', 'node', '--esModuleInterop', '--skipLibCheck', '--resolveJsonModule', '--types', 'node', '--strict', ...entries.map((e) => path.join(ROOT, e))], { stdio: 'inherit', cwd: ROOT });
+		fs.writeFileSync(stamp, new Date().toISOString());
+	}
+	for (const sim of simulators) {
+		for (const asset of sim.assets ?? []) fs.cpSync(path.join(ROOT, asset), path.join(OUT, asset), { recursive: true });
+	}
+}
+
+function load(sim) {
+	return require(path.join(OUT, sim.entry.replace(/\.ts$/, '.js')));
+}
+
+async function startAll(args) {
+	const only = args.only ? String(args.only).split(',') : null;
+	const selected = SIMULATORS.filter((s) => !only || only.includes(s.key));
+	const t0 = Date.now();
+	compile(selected);
+	const compiledMs = Date.now() - t0;
+	const running = [];
+	for (const sim of selected) {
+		const instance = await sim.start(load(sim), args);
+		running.push({ sim, instance });
+	}
+	const mem = process.memoryUsage();
+	const lines = [`Simulators ready (compile ${compiledMs} ms; rss ${(mem.rss / 1048576).toFixed(0)} MiB, heap ${(mem.heapUsed / 1048576).toFixed(0)} MiB)`];
+	const runInfo = {};
+	for (const { sim, instance } of running) {
+		lines.push('', `${sim.title}: ${instance.url}  (started in ${instance.startupMs ?? '?'} ms)`);
+		if (instance.fingerprint) lines.push(`  certificate SHA-256 fingerprint: ${instance.fingerprint}`);
+		if (instance.token) lines.push(`  API token: ${instance.token.id}  secret ${instance.token.secret}`, `  password login: root@pam / ${instance.password}`);
+		if (instance.product === 'pve') lines.push('  CA certificate (pve-root-ca.pem): GET /_sim/ca or .cache/sim/running.json');
+		runInfo[sim.key] = { url: instance.url, fingerprint: instance.fingerprint, caPem: instance.caPem };
+	}
+	fs.writeFileSync(RUNFILE, JSON.stringify(runInfo, null, 2));
+	lines.push('', 'Control: node scripts/sim.js control <operation> \'[args]\' [--pbs]   (see test/simulators/proxmox/README.md)');
+	console.log(lines.join('\n'));
+	const stop = async () => {
+		await Promise.all(running.map(({ instance }) => instance.close()));
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+function control(args) {
+	const [, op, json] = args._;
+	if (!op) throw new Error('usage: node scripts/sim.js control <operation> [json-args] [--pbs]');
+	const info = JSON.parse(fs.readFileSync(RUNFILE, 'utf8'))[args.pbs ? 'pbs' : 'pve'];
+	const url = new URL(`/_sim/${op === 'getState' ? 'state' : `control/${op}`}`, info.url);
+	const body = op === 'getState' ? undefined : json ?? '[]';
+	return new Promise((resolve, reject) => {
+		// Trust exactly the simulator's own CA: TLS verification stays on.
+		const req = https.request(url, { method: body === undefined ? 'GET' : 'POST', ca: info.caPem, headers: body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {} }, (res) => {
+			let text = '';
+			res.on('data', (c) => (text += c));
+			res.on('end', () => {
+				console.log(text);
+				resolve();
+			});
+		});
+		req.on('error', reject);
+		if (body) req.write(body);
+		req.end();
+	});
+}
+
+const args = parseArgs(process.argv.slice(2));
+(args._[0] === 'control' ? control(args) : startAll(args)).catch((e) => {
+	console.error(e.message ?? e);
+	process.exit(1);
+});
