@@ -1,0 +1,1 @@
+export { NtfySimulator, startNtfySimulator, type NtfySimulatorOptions, type NtfyUser, type NtfyPermission, type NtfyMessage } from './server';
