@@ -60,11 +60,11 @@ function validTimeZone(zone: string): boolean {
 /** Loads certificate, key and CA the way the TLS listener will; returns the problem, if any. */
 function checkTlsMaterial(material: TlsMaterial): string | null {
 	try {
-		createSecureContext({ cert: material.cert, key: material.key, passphrase: material.passphrase || undefined, ca: material.ca || undefined });
 		const certificate = new X509Certificate(material.cert);
 		const key = createPrivateKey({ key: material.key, passphrase: material.passphrase || undefined });
 		if (!certificate.checkPrivateKey(key)) return 'The private key does not belong to the certificate';
 		if (new Date(certificate.validTo).getTime() < Date.now()) return `The certificate expired on ${certificate.validTo}`;
+		createSecureContext({ cert: material.cert, key: material.key, passphrase: material.passphrase || undefined, ca: material.ca || undefined });
 		return null;
 	} catch (error) {
 		return `The certificate, key or CA could not be loaded: ${(error as Error).message}`;

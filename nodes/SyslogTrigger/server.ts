@@ -1,4 +1,4 @@
-import { DgramAsPromised, type SocketAsPromised } from 'dgram-as-promised';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -47,7 +47,7 @@ export class ListenError extends Error {}
 
 /** UDP, TCP and TLS listeners feeding one pipeline. close() ends every socket at once. */
 export class SyslogServer {
-	private udpSocket: SocketAsPromised | null = null;
+	private udpSocket: UdpSocket | null = null;
 	private tcpServer: net.Server | null = null;
 	private readonly connections = new Set<net.Socket>();
 
@@ -94,24 +94,30 @@ export class SyslogServer {
 		if (this.udpSocket) {
 			const socket = this.udpSocket;
 			this.udpSocket = null;
-			closing.push(socket.close().catch(() => undefined));
+			closing.push(new Promise<void>((resolve) => socket.close(() => resolve())));
 		}
 		await Promise.all(closing);
 	}
 
+	// node:dgram directly: dgram-as-promised 6 is ESM-only, which n8n's CommonJS loader on Node 20 and
+	// jest cannot require.
 	private async startUdp(): Promise<void> {
 		const { host, port } = this.options;
-		const socket = DgramAsPromised.createSocket(isIPv6(host) ? 'udp6' : 'udp4', (msg, rinfo) =>
+		const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' }, (msg, rinfo) =>
 			this.pipeline.handle(msg, rinfo.address, rinfo.port, 'udp'),
 		);
-		try {
-			await socket.bind(port, host);
-		} catch (error) {
-			socket.destroy();
-			return this.fail(error as NodeJS.ErrnoException, 'udp');
-		}
+		await new Promise<void>((resolve, reject) => {
+			socket.once('error', reject);
+			socket.bind(port, host, () => {
+				socket.off('error', reject);
+				resolve();
+			});
+		}).catch((error: NodeJS.ErrnoException) => {
+			socket.close();
+			this.fail(error, 'udp');
+		});
 		// After bind, errors (e.g. ICMP feedback) must not crash n8n; UDP keeps receiving.
-		socket.socket.on('error', () => undefined);
+		socket.on('error', () => undefined);
 		try {
 			socket.setRecvBufferSize(this.options.udpReceiveBufferBytes);
 		} catch {

@@ -1,0 +1,217 @@
+import { connect as connectTcp, createServer, type Server } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { generate } from 'selfsigned';
+import { startTrigger, type TriggerHandle } from '../../helpers/engine';
+import { delay, emittedItems, freePort, logger } from './helpers';
+
+const TYPE = 'syslogTrigger';
+const quiet = { rateLimit: 0 };
+
+let handle: TriggerHandle | undefined;
+afterEach(async () => {
+	await handle?.close();
+	handle = undefined;
+});
+
+async function listen(parameters: Record<string, unknown>, credentials?: Record<string, Record<string, string>>) {
+	const port = await freePort();
+	handle = await startTrigger(TYPE, { host: '127.0.0.1', port, ...parameters } as never, { credentials });
+	return { port, trigger: handle };
+}
+
+describe('Syslog Trigger with util-linux logger', () => {
+	it('receives UDP in RFC 5424 and RFC 3164, each message exactly once with the right fields', async () => {
+		const { port, trigger } = await listen({ protocol: 'udp', options: quiet });
+		const target = ['-n', '127.0.0.1', '-P', String(port), '-d'];
+		await logger([...target, '-t', 'myapp', 'hello 5424 default']);
+		await logger([...target, '--rfc3164', '-i', '-t', 'myapp', '-p', 'daemon.err', 'hello 3164']);
+		await logger([...target, '-t', 'myapp', '--msgid', 'ID47', '--sd-id', 'exampleSDID@32473', '--sd-param', 'iut="3"', '-p', 'local0.err', 'with sd']);
+		await logger([...target, '-t', 't4', '\u00fcn\u00efc\u00f6d\u00e9 \u2713']);
+		await trigger.waitForEmit(4);
+		await delay(200);
+		const items = emittedItems(trigger.emitted);
+		expect(items).toHaveLength(4);
+		const byMessage = Object.fromEntries(items.map((item) => [item.message, item]));
+		expect(byMessage['hello 5424 default']).toMatchObject({
+			source: 'syslog',
+			format: 'rfc5424',
+			facility: 'user',
+			facilityCode: 1,
+			severity: 'notice',
+			severityCode: 5,
+			appName: 'myapp',
+			procId: null,
+			msgId: null,
+			structuredData: { timeQuality: { tzKnown: '1' } },
+			transport: 'udp',
+			sourceAddress: '127.0.0.1',
+			event: null,
+		});
+		expect(byMessage['hello 3164']).toMatchObject({ format: 'rfc3164', facility: 'daemon', severity: 'error', appName: 'myapp', procId: expect.stringMatching(/^\d+$/) });
+		expect(byMessage['with sd']).toMatchObject({ msgId: 'ID47', facility: 'local0', structuredData: { 'exampleSDID@32473': { iut: '3' } } });
+		expect(byMessage['\u00fcn\u00efc\u00f6d\u00e9 \u2713']).toMatchObject({ appName: 't4', invalidUtf8: false });
+		for (const item of items) {
+			expect(Date.parse(item.timestamp as string)).toBeGreaterThan(Date.now() - 60_000);
+			expect(item.hostname).toBeTruthy();
+			expect(typeof item.sourcePort).toBe('number');
+		}
+	});
+
+	it('receives TCP with LF framing and octet counting, split per line from stdin', async () => {
+		const { port, trigger } = await listen({ protocol: 'tcp', options: quiet });
+		const target = ['-n', '127.0.0.1', '-P', String(port), '-T'];
+		await logger([...target, '-t', 'lf', 'tcp lf framing']);
+		await logger([...target, '--octet-count', '-t', 'oc', 'tcp octet']);
+		await logger([...target, '--rfc3164', '-t', 'bsd', 'tcp 3164']);
+		await logger([...target, '--octet-count', '--rfc3164', '-t', 't2'], 'line1\nline2\nline3 with  spaces\n');
+		await trigger.waitForEmit(6);
+		await delay(200);
+		const items = emittedItems(trigger.emitted);
+		expect(items.map((item) => [item.appName, item.message, item.transport])).toEqual([
+			['lf', 'tcp lf framing', 'tcp'],
+			['oc', 'tcp octet', 'tcp'],
+			['bsd', 'tcp 3164', 'tcp'],
+			['t2', 'line1', 'tcp'],
+			['t2', 'line2', 'tcp'],
+			['t2', 'line3 with  spaces', 'tcp'],
+		]);
+	});
+
+	it('listens on UDP and TCP on the same port', async () => {
+		const { port, trigger } = await listen({ protocol: 'udpAndTcp', options: quiet });
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-d', 'over udp']);
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-T', 'over tcp']);
+		await trigger.waitForEmit(2);
+		expect(emittedItems(trigger.emitted).map((item) => [item.message, item.transport]).sort()).toEqual([
+			['over tcp', 'tcp'],
+			['over udp', 'udp'],
+		]);
+	});
+
+	it('batches by count and by wait time', async () => {
+		const { port, trigger } = await listen({ protocol: 'tcp', output: 'batch', batchSize: 5, batchMaxWait: 0.3, options: quiet });
+		const lines = Array.from({ length: 12 }, (_, i) => `batched ${i}`).join('\n');
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-T', '--octet-count', '-t', 'b'], `${lines}\n`);
+		await trigger.waitForEmit(3);
+		expect(trigger.emitted.map((output) => output[0].length)).toEqual([5, 5, 2]);
+		expect(emittedItems(trigger.emitted).map((item) => item.message)).toEqual(Array.from({ length: 12 }, (_, i) => `batched ${i}`));
+	});
+
+	it('classifies a Proxmox line sent by logger', async () => {
+		const { port, trigger } = await listen({ protocol: 'udp', options: quiet });
+		await logger(
+			['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc3164', '-t', 'pvedaemon', '-p', 'daemon.notice'],
+			'authentication failure; rhost=::ffff:192.0.2.55 user=root@pam msg=invalid credentials\n',
+		);
+		await trigger.waitForEmit(1);
+		expect(emittedItems(trigger.emitted)[0]).toMatchObject({
+			appName: 'pvedaemon',
+			event: { type: 'auth.failed', user: 'root@pam', sourceIp: '192.0.2.55' },
+			title: expect.stringContaining('auth.failed'),
+		});
+	});
+
+	it('filters, drops senders outside the allow-list and reports counters periodically', async () => {
+		const { port, trigger } = await listen({
+			protocol: 'udp',
+			filters: { minimumSeverity: 'warning' },
+			options: { ...quiet, statistics: 'periodic', statisticsInterval: 1 },
+		});
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-d', '-p', 'user.info', 'too low']);
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-d', '-p', 'user.err', 'passes']);
+		await trigger.waitForEmit(2, 5000);
+		const items = emittedItems(trigger.emitted);
+		expect(items[0]).toMatchObject({ message: 'passes', kind: 'message' });
+		expect(items[1]).toMatchObject({ kind: 'stats', source: 'syslog', stats: { received: 2, emitted: 1, dropped: { filtered: 1, total: 1 } } });
+		await handle!.close();
+
+		const blocked = await listen({ protocol: 'udpAndTcp', filters: { allowedSources: '10.0.0.0/8' }, options: { ...quiet, statistics: 'periodic', statisticsInterval: 1 } });
+		await logger(['-n', '127.0.0.1', '-P', String(blocked.port), '-d', 'not allowed']);
+		await expect(logger(['-n', '127.0.0.1', '-P', String(blocked.port), '-T', 'not allowed'])).resolves.toBeUndefined();
+		await blocked.trigger.waitForEmit(1, 5000);
+		expect(emittedItems(blocked.trigger.emitted)[0]).toMatchObject({ kind: 'stats', stats: { emitted: 0, dropped: { sourceNotAllowed: 2 }, tcp: { rejected: 1 } } });
+	});
+
+	it('flags oversized messages as truncated', async () => {
+		const { port, trigger } = await listen({ protocol: 'tcp', options: { ...quiet, maxMessageBytes: 512 } });
+		const long = 'x'.repeat(3000);
+		const socket = connectTcp(port, '127.0.0.1');
+		socket.end(`<13>Nov 24 13:28:06 vm big: ${long}\n<13>Nov 24 13:28:06 vm small: ok\n`);
+		await trigger.waitForEmit(2);
+		const items = emittedItems(trigger.emitted);
+		expect(items[0]).toMatchObject({ appName: 'big', truncated: true });
+		expect((items[0].raw as string).length).toBe(512);
+		expect(items[1]).toMatchObject({ appName: 'small', message: 'ok', truncated: false });
+	});
+});
+
+describe('Syslog Trigger lifecycle', () => {
+	it('fails activation with a clear message when the port is in use', async () => {
+		const port = await freePort();
+		const blocker: Server = createServer();
+		await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+		try {
+			await expect(startTrigger(TYPE, { host: '127.0.0.1', port, protocol: 'tcp' })).rejects.toThrow(/already in use/);
+		} finally {
+			await new Promise((resolve) => blocker.close(resolve));
+		}
+	});
+
+	it('closes every socket and connection at once on deactivation', async () => {
+		const { port, trigger } = await listen({ protocol: 'udpAndTcp', options: quiet });
+		const client = connectTcp(port, '127.0.0.1');
+		await new Promise((resolve) => client.once('connect', resolve));
+		client.write('<13>Nov 24 13:28:06 vm a: before close\n');
+		await trigger.waitForEmit(1);
+		const closed = new Promise((resolve) => client.once('close', resolve));
+		const started = Date.now();
+		await trigger.close();
+		handle = undefined;
+		await closed;
+		expect(Date.now() - started).toBeLessThan(1000);
+		// Both ports are free again.
+		const again = await startTrigger(TYPE, { host: '127.0.0.1', port, protocol: 'udpAndTcp' });
+		await again.close();
+	});
+
+	it('waits for the first message in "Test step" (manual) mode', async () => {
+		const port = await freePort();
+		handle = await startTrigger(TYPE, { host: '127.0.0.1', port, protocol: 'udp' }, { mode: 'manual' });
+		const manual = handle.manualTriggerFunction!();
+		let finished = false;
+		void manual.then(() => (finished = true));
+		await delay(300);
+		expect(finished).toBe(false);
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-d', 'first test message']);
+		await manual;
+		expect(emittedItems(handle.emitted)[0]).toMatchObject({ message: 'first test message' });
+	});
+
+	it('receives syslog over TLS with the certificate from the credential', async () => {
+		const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+			keySize: 2048,
+			extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+		});
+		const { port, trigger } = await listen(
+			{ protocol: 'tcp', tls: true, options: quiet },
+			{ proxmoxMcpSyslogTlsApi: { certificate: pems.cert, privateKey: pems.private, passphrase: '', clientCa: '' } },
+		);
+		const message = '<30>1 2026-03-24T12:04:10+00:00 pve1 pvedaemon 669766 - - <root@pam> end task UPID:pve1:0017ABAC:026FA8FF:67E12009:qmstart:103:root@pam: OK';
+		const socket = connectTls({ host: '127.0.0.1', port, ca: pems.cert });
+		await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+		socket.end(`${Buffer.byteLength(message)} ${message}`);
+		await trigger.waitForEmit(1);
+		expect(emittedItems(trigger.emitted)[0]).toMatchObject({ transport: 'tls', event: { type: 'guest.start', vmid: 103 } });
+	});
+
+	it('refuses to activate with a certificate that does not match its key', async () => {
+		const one = await generate(undefined, { keySize: 2048 });
+		const two = await generate(undefined, { keySize: 2048 });
+		const port = await freePort();
+		await expect(
+			startTrigger(TYPE, { host: '127.0.0.1', port, protocol: 'tcp', tls: true }, {
+				credentials: { proxmoxMcpSyslogTlsApi: { certificate: one.cert, privateKey: two.private, passphrase: '', clientCa: '' } },
+			}),
+		).rejects.toThrow(/does not belong/);
+	});
+});
