@@ -13,6 +13,16 @@ const cidr = (v: string, ip: (s: string) => boolean, max: number) => {
 	return extra === undefined && mask !== undefined && /^\d+$/.test(mask) && Number(mask) <= max && ip(addr);
 };
 
+const WEEKDAY = '(mon|tue|wed|thu|fri|sat|sun)[a-z]*';
+const WEEKDAYS = new RegExp(`^${WEEKDAY}(\\.\\.${WEEKDAY})?(,${WEEKDAY}(\\.\\.${WEEKDAY})?)*$`, 'i');
+/** systemd-style calendar events as PVE/PBS schedules use them (`daily`, `sat 03:00`, `mon..fri *:0/15`). */
+function isCalendarEvent(v: string): boolean {
+	const tokens = v.trim().split(/\s+/);
+	if (!tokens[0]) return false;
+	if (tokens.length === 1 && /^(minutely|hourly|daily|weekly|monthly|yearly|annually|quarterly|semiannually)$/i.test(tokens[0])) return true;
+	return tokens.every((t) => WEEKDAYS.test(t) || /^[\d*][\d*/,.:-]*$/.test(t));
+}
+
 const regexCheck = (re: RegExp, message: (v: string) => string): FormatCheck => (v) => (re.test(v) ? undefined : message(v));
 
 const FORMATS: Record<string, FormatCheck> = {
@@ -47,7 +57,7 @@ const FORMATS: Record<string, FormatCheck> = {
 	'dns-name': regexCheck(/^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, (v) => `value '${v}' does not look like a valid DNS name`),
 	address: (v) => (isIp(v) || FORMATS['dns-name'](v) === undefined ? undefined : `value '${v}' does not look like a valid address`),
 	'email-opt': regexCheck(/^([^\s@]+@[^\s@]+)?$/, (v) => `value '${v}' does not look like a valid email address`),
-	'pve-calendar-event': regexCheck(/\S/, (v) => `invalid calendar event '${v}'`),
+	'pve-calendar-event': (v) => (isCalendarEvent(v) ? undefined : `unable to parse calendar event '${v}'`),
 	'pve-task-status-type': regexCheck(/^(ok|error|warning|unknown)$/, (v) => `invalid task status type '${v}'`),
 	'pve-storage-content': regexCheck(/^(images|rootdir|vztmpl|iso|backup|snippets|import|none)$/, (v) => `invalid content type '${v}'`),
 	'pve-priv': regexCheck(/^[A-Z][A-Za-z]+(\.[A-Za-z]+)+$/, (v) => `invalid privilege name '${v}'`),

@@ -37,15 +37,27 @@ const TEXT = {
 	},
 };
 
+const POSIX: Record<string, string> = { cntrl: '\\x00-\\x1f\\x7f', alpha: 'A-Za-z', digit: '0-9', alnum: 'A-Za-z0-9', space: '\\s', upper: 'A-Z', lower: 'a-z', xdigit: '0-9A-Fa-f' };
+
+/** POSIX bracket classes (`[[:^cntrl:]]`, `[^\s[:cntrl:]]`) in JS syntax. */
+function posixClasses(pattern: string): string {
+	return pattern.replace(/\[\[:\^(\w+):\]\]/g, (m, n: string) => (POSIX[n] ? `[^${POSIX[n]}]` : m)).replace(/\[:(\w+):\]/g, (m, n: string) => POSIX[n] ?? m);
+}
+
 const regexCache = new Map<string, RegExp | null>();
 function compile(pattern: string, anchor: boolean): RegExp | null {
 	const key = `${anchor ? 'a' : 'r'}${pattern}`;
 	if (!regexCache.has(key)) {
 		let re: RegExp | null;
 		// PBS writes patterns as `/^...$/` and uses POSIX classes the JS engine lacks.
-		const body = (/^\/(.*)\/$/s.exec(pattern)?.[1] ?? pattern).replace(/\[\[:\^cntrl:\]\]/g, '[^\\x00-\\x1f\\x7f]').replace(/\[\[:cntrl:\]\]/g, '[\\x00-\\x1f\\x7f]');
+		const body = posixClasses(/^\/(.*)\/$/s.exec(pattern)?.[1] ?? pattern);
+		// PVE patterns are stringified Perl regexes: `(?^:..)` groups, `(?^i:..)` case-insensitive groups.
+		// Rust patterns use `(?P<name>..)` groups and leading inline flags such as `(?m)`.
+		const caseless = /\(\?\^i:/.test(body);
+		const multiline = body.startsWith('(?m)');
+		const js = body.replace(/^\(\?m\)/, '').replace(/\(\?\^i?:/g, '(?:').replace(/\(\?P</g, '(?<');
 		try {
-			re = new RegExp(anchor ? `^(?:${body})$` : body);
+			re = new RegExp(anchor ? `^(?:${js})$` : js, `${caseless ? 'i' : ''}${multiline ? 'm' : ''}`);
 		} catch {
 			re = null; // Perl/Rust-only syntax: the real server checks it, the simulator cannot.
 		}
@@ -96,7 +108,7 @@ export function checkValue(schema: ParamSchema, raw: RawValue, product: Product)
 	}
 	if (type === 'null') return { value: text };
 	if (typeof raw === 'object' && raw !== null && type === 'string') return { error: t.type('string', text) };
-	if (schema.enum && !schema.enum.includes(text)) return { error: t.enumeration(text, schema.enum) };
+	if (schema.enum?.length && !schema.enum.includes(text)) return { error: t.enumeration(text, schema.enum) };
 	if (schema.minLength !== undefined && text.length < schema.minLength) return { error: t.minLength(schema.minLength) };
 	if (schema.maxLength !== undefined && text.length > schema.maxLength) return { error: t.maxLength(schema.maxLength) };
 	if (schema.pattern) {

@@ -1,4 +1,4 @@
-import { request } from 'https';
+import { Agent, request } from 'https';
 
 export interface RawResponse {
 	status: number;
@@ -13,7 +13,7 @@ export function call(
 	base: { url: string; caPem: string },
 	method: string,
 	path: string,
-	opts: { headers?: Record<string, string>; form?: Record<string, string | number | string[]>; json?: unknown; token?: string; pbs?: boolean } = {},
+	opts: { headers?: Record<string, string>; form?: Record<string, string | number | string[]>; json?: unknown; token?: string; agent?: Agent } = {},
 ): Promise<RawResponse> {
 	const url = new URL(path.startsWith('/_sim') ? path : `/api2/json${path}`, base.url);
 	const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -31,7 +31,7 @@ export function call(
 	if (opts.token) headers.Authorization = opts.token;
 	if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
 	return new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, ca: base.caPem, agent: false }, (res) => {
+		const req = request(url, { method, headers, ca: base.caPem, agent: opts.agent ?? false }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.on('end', () => {

@@ -18,6 +18,18 @@ export function splitDeleteList(value: unknown): string[] {
 		.filter(Boolean);
 }
 
+/** The privilege each option needs (PVE's check_vm_modify_config_perm). */
+function privilegeFor(g: Guest, key: string, value: unknown): string {
+	if (/^(cores|sockets|cpu|cpulimit|cpuunits|vcpus|affinity|numa\d*)$/.test(key)) return 'VM.Config.CPU';
+	if (/^(memory|balloon|shares|swap)$/.test(key)) return 'VM.Config.Memory';
+	if (/^net\d+$/.test(key)) return 'VM.Config.Network';
+	if (/^(ciuser|cipassword|ipconfig\d+|nameserver|searchdomain|sshkeys|cicustom|citype|ciupgrade)$/.test(key)) return 'VM.Config.Cloudinit';
+	if (/^(ide|sata|scsi)\d+$/.test(key) && String(value ?? g.config[key] ?? '').includes('media=cdrom')) return 'VM.Config.CDROM';
+	if (/^(ide|sata|scsi|virtio|efidisk|tpmstate|unused|mp)\d+$|^rootfs$/.test(key)) return 'VM.Config.Disk';
+	if (/^(hostpci|usb|serial|parallel|rng|audio|virtiofs)\d*$|^(machine|bios|vga|scsihw|arch|features|dev\d+)$/.test(key)) return 'VM.Config.HWType';
+	return 'VM.Config.Options';
+}
+
 function goesPending(g: Guest, key: string): boolean {
 	if (g.status !== 'running') return false;
 	return g.type === 'qemu' ? !QEMU_LIVE.test(key) : LXC_PENDING.test(key);
@@ -28,6 +40,11 @@ export function applyConfigChange(call: PveCall, g: Guest): void {
 	const w = call.world;
 	if (call.params.digest !== undefined && call.params.digest !== digestOf(g.config)) {
 		throw new ApiError(500, 'detected modified configuration - file changed by other user? Try again.');
+	}
+	const have = w.access.privileges(call.identity.authId, `/vms/${g.vmid}`);
+	for (const key of [...Object.keys(call.params).filter((k) => !CONTROL_PARAMS.has(k)), ...splitDeleteList(call.params.delete), ...splitDeleteList(call.params.revert)]) {
+		const priv = privilegeFor(g, key, call.params[key]);
+		if (!have.has(priv)) throw new ApiError(403, `Permission check failed (/vms/${g.vmid}, ${priv})`);
 	}
 	if (!flag(call.params.skiplock)) checkLock(g);
 	if (g.config.template && Object.keys(call.params).some((k) => /^(scsi|virtio|sata|ide)\d+$/.test(k))) throw new ApiError(500, 'you can\'t add a new disk to a template');
