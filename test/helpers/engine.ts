@@ -176,7 +176,15 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
 	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
 		return undefined;
 	}
 
