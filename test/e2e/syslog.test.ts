@@ -1,0 +1,73 @@
+/**
+ * Syslog Trigger in a real n8n 2.41.1: a published workflow receives lines sent by util-linux
+ * logger over UDP and TCP, and its executions contain them.
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+import { N8nClient, nodeOutput } from './client';
+import { freePort, PACKAGE_NAME } from './n8n';
+
+const run = promisify(execFile);
+
+async function logger(args: string[]): Promise<void> {
+	await run('logger', args, { timeout: 10_000 });
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+	return await new Promise((resolve) => {
+		const server = createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+describe('Syslog Trigger in a real n8n', () => {
+	const client = new N8nClient();
+
+	it('runs a published workflow for each line sent by logger', async () => {
+		const port = await freePort();
+		const workflowId = await client.createWorkflow({
+			name: 'e2e: Syslog Trigger',
+			nodes: [
+				{
+					id: 'a3c7d1e2-0000-4000-8000-000000005514',
+					name: 'Syslog Trigger',
+					type: `${PACKAGE_NAME}.syslogTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { protocol: 'udpAndTcp', host: '127.0.0.1', port, options: { timezone: 'UTC' } },
+				},
+			],
+			connections: {},
+		});
+		await client.publish(workflowId);
+		try {
+			// Activation is done when the TCP port is taken.
+			const deadline = Date.now() + 15_000;
+			while ((await portIsFree(port)) && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 200));
+			await logger(['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc3164', '-t', 'pvedaemon', '-p', 'daemon.notice', 'authentication failure; rhost=::ffff:192.0.2.55 user=root@pam msg=invalid credentials']);
+			await logger(['-n', '127.0.0.1', '-P', String(port), '-T', '--octet-count', '-t', 'e2e', 'hello over tcp']);
+			const executions = await client.waitForExecutions(workflowId, 2, 60_000);
+			const items = executions.flatMap((execution) => nodeOutput(execution.data, 'Syslog Trigger'));
+			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+			expect(items).toHaveLength(2);
+			const byApp = Object.fromEntries(items.map((item) => [item.appName, item]));
+			expect(byApp.pvedaemon).toMatchObject({
+				source: 'syslog',
+				transport: 'udp',
+				facility: 'daemon',
+				severity: 'notice',
+				event: { type: 'auth.failed', user: 'root@pam', sourceIp: '192.0.2.55' },
+			});
+			expect(byApp.e2e).toMatchObject({ source: 'syslog', transport: 'tcp', format: 'rfc5424', message: 'hello over tcp' });
+		} finally {
+			await client.unpublish(workflowId);
+		}
+		// Deactivation closed the listeners.
+		const deadline = Date.now() + 15_000;
+		while (!(await portIsFree(port)) && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 200));
+		expect(await portIsFree(port)).toBe(true);
+	});
+});
