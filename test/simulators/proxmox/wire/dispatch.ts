@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
+import type { Socket } from 'net';
 import { ApiError, Reply } from '../core/errors';
 import type { HandlerRegistry, WorldBase } from '../core/world';
 import { authenticate, type Identity } from '../auth/authenticate';
@@ -10,6 +11,14 @@ import { genericAnswer } from '../core/generic';
 import type { FaultSpec } from '../core/faults';
 
 const API_PREFIX = '/api2/json';
+
+/** Sends a TCP RST (ECONNRESET at the client) by resetting the TCP socket under the TLS layer. */
+function resetConnection(req: IncomingMessage): void {
+	const tls = req.socket as Socket & { _parent?: Socket };
+	const tcp = tls._parent ?? tls;
+	if (typeof tcp.resetAndDestroy === 'function') tcp.resetAndDestroy();
+	tls.destroy();
+}
 
 /** Calls that need no authentication (pveproxy auth_handler / PBS `user: world`). */
 function isPublic(method: string, path: string): boolean {
@@ -56,7 +65,7 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 					res.on('close', () => hanging.delete(res));
 					return true;
 				case 'reset':
-					req.socket.resetAndDestroy();
+					resetConnection(req);
 					return true;
 				default:
 			}

@@ -11,13 +11,26 @@ export interface HttpsEndpoint {
 /** HTTPS listener with pveproxy's connection habits: idle keep-alive connections close after the timeout. */
 export async function listenHttps(opts: { host: string; port: number; keyPem: string; certPem: string; idleTimeoutMs: number; dispatcher: Dispatcher }): Promise<HttpsEndpoint> {
 	const sockets = new Set<Socket>();
+	const inFlight = new WeakMap<Socket, number>();
+	const idle = (s: Socket) => s.setTimeout(opts.idleTimeoutMs);
 	const server = createServer({ key: opts.keyPem, cert: opts.certPem }, (req, res) => {
+		// The idle clock only runs between requests: a slow answer must not cut its own connection.
+		const s = req.socket;
+		inFlight.set(s, (inFlight.get(s) ?? 0) + 1);
+		s.setTimeout(0);
+		res.on('close', () => {
+			const left = (inFlight.get(s) ?? 1) - 1;
+			inFlight.set(s, left);
+			if (left === 0 && !s.destroyed) idle(s);
+		});
 		void opts.dispatcher.handle(req, res);
 	});
 	server.keepAliveTimeout = opts.idleTimeoutMs;
-	server.on('connection', (s: Socket) => {
+	server.on('secureConnection', (s: Socket) => {
 		sockets.add(s);
 		s.on('close', () => sockets.delete(s));
+		s.on('timeout', () => s.destroy());
+		idle(s);
 	});
 	// TLS handshake errors from clients that reject the certificate are expected in pinning tests.
 	server.on('tlsClientError', () => undefined);
