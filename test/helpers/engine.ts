@@ -29,7 +29,6 @@ import {
 	type ICredentialType,
 	type ICredentialsDecrypted,
 	type IDataObject,
-	type IExecuteWorkflowInfo,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeCredentialsDetails,
@@ -215,7 +214,7 @@ export function createAdditionalData(
 	return {
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		hooks,
-		executeWorkflow: async (_info: IExecuteWorkflowInfo) => {
+		executeWorkflow: async () => {
 			throw new Error('Sub-workflows are not available in engine tests');
 		},
 		getRunExecutionData: async () => undefined,
