@@ -69,7 +69,8 @@ export function taskStatus(call: Call): unknown {
 	const task = requireTask(call);
 	if (Date.now() - task.createdMs < call.world.opts.taskStatusGraceMs && task.running) {
 		// The real worker writes its state a moment after the UPID is returned.
-		throw new ApiError(400, `unable to open file '/var/log/pve/tasks/${task.upid.slice(-2, -1)}/${task.upid}' - No such file or directory`);
+		const dir = call.world.product === 'pve' ? `/var/log/pve/tasks/${task.starttime.toString(16).toUpperCase().slice(-1)}` : `/var/log/proxmox-backup/tasks/${task.starttime.toString(16).toUpperCase().slice(-2)}`;
+		throw new ApiError(400, `unable to open file '${dir}/${task.upid}' - No such file or directory`);
 	}
 	const e = taskEntry(call.world, task);
 	delete e.endtime;

@@ -63,12 +63,12 @@ function powerAction(action: string) {
 		const label = guestLabel(g);
 		const skipLock = flag(call.params.skiplock);
 		if (!skipLock) checkLock(g);
-		if (g.config.template && action === 'start') throw new ApiError(500, `${label} is a template`);
 		if (['shutdown', 'reboot', 'reset', 'suspend'].includes(action) && g.status !== 'running') throw new ApiError(500, `${label} not running`);
 		if (action === 'resume' && !(g.status === 'running' && g.paused)) throw new ApiError(500, `${label} not running`);
 		const type = `${prefix(g)}${action === 'shutdown' ? 'shutdown' : action}`;
 		return startTask(call, type, String(g.vmid), async (ctx) => {
 			if (action === 'start') {
+				if (g.config.template) throw new Error("you can't start a vm if it's a template");
 				if (g.status === 'running') throw new Error(`${label} already running`);
 				await ctx.sleep(1500);
 				setRunning(w, g, true);
