@@ -22,7 +22,10 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.cache', 'sim');
 const RUNFILE = path.join(OUT, 'running.json');
 
-/** Every simulator `npm run sim` starts. Each entry is compiled from `entry`; `assets` are copied beside it. */
+/**
+ * Every simulator `npm run sim` starts. Each entry is compiled from `entry`; `assets` are copied beside it;
+ * `n8nCredential(instance)` (optional) is the n8n credential `npm start` imports to reach it.
+ */
 const SIMULATORS = [
 	{
 		key: 'pve',
@@ -39,6 +42,20 @@ const SIMULATORS = [
 				seed: args.seed === 'empty' ? 'empty' : 'estate',
 				taskSpeed: Number(args['task-speed'] ?? 1),
 			}),
+		// The n8n credential `npm start` imports to reach this simulator (certificate pinned).
+		n8nCredential: (instance) => ({
+			name: 'Proxmox VE (simulator)',
+			type: 'proxmoxMcpApi',
+			data: {
+				hosts: new URL(instance.url).hostname,
+				port: Number(new URL(instance.url).port),
+				authMethod: 'token',
+				tokenId: instance.token.id,
+				tokenSecret: instance.token.secret,
+				tlsMode: 'fingerprint',
+				fingerprint: instance.fingerprint,
+			},
+		}),
 	},
 	{
 		key: 'pbs',
@@ -121,7 +138,7 @@ async function startAll(args) {
 		if (instance.fingerprint) lines.push(`  certificate SHA-256 fingerprint: ${instance.fingerprint}`);
 		if (instance.token) lines.push(`  API token: ${instance.token.id}  secret ${instance.token.secret}`, `  password login: root@pam / ${instance.password}`);
 		if (instance.product === 'pve') lines.push('  CA certificate (pve-root-ca.pem): GET /_sim/ca or .cache/sim/running.json');
-		runInfo[sim.key] = { url: instance.url, fingerprint: instance.fingerprint, caPem: instance.caPem };
+		runInfo[sim.key] = { url: instance.url, fingerprint: instance.fingerprint, caPem: instance.caPem, credential: sim.n8nCredential?.(instance) };
 	}
 	fs.writeFileSync(RUNFILE, JSON.stringify(runInfo, null, 2));
 	lines.push('', 'Control: node scripts/sim.js control <operation> \'[args]\' [--pbs]   (see test/simulators/proxmox/README.md)');
