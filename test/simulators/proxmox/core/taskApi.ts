@@ -67,7 +67,7 @@ export function listTasks(call: Call): Reply {
 
 export function taskStatus(call: Call): unknown {
 	const task = requireTask(call);
-	if (Date.now() - task.createdMs < call.world.opts.taskStatusGraceMs && task.running) {
+	if (Date.now() - task.createdMs < call.world.opts.taskStatusGraceMs) {
 		// The real worker writes its state a moment after the UPID is returned.
 		const dir = call.world.product === 'pve' ? `/var/log/pve/tasks/${task.starttime.toString(16).toUpperCase().slice(-1)}` : `/var/log/proxmox-backup/tasks/${task.starttime.toString(16).toUpperCase().slice(-2)}`;
 		throw new ApiError(400, `unable to open file '${dir}/${task.upid}' - No such file or directory`);
