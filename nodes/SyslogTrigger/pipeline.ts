@@ -105,7 +105,7 @@ export class SyslogPipeline {
 		if (truncated) stats.truncated++;
 		const { text, invalidUtf8 } = decodePayload(bytes);
 		if (invalidUtf8) stats.invalidUtf8++;
-		const receivedAt = new Date();
+		const receivedAt = receiptTime();
 		const parsed = parseSyslog(text, { now: receivedAt, timeZone: this.config.timeZone });
 		if (parsed.parseError) {
 			stats.parseErrors++;
@@ -131,8 +131,9 @@ export class SyslogPipeline {
 			stats.drop('filtered');
 			return;
 		}
+		const receivedIso = isoOf(receivedAt);
 		const meta: MessageMeta = { sourceAddress, sourcePort, transport, truncated, invalidUtf8 };
-		const item = buildItem(parsed, event, trimTrailer(text), meta, receivedAt.toISOString(), this.config.includeRaw);
+		const item = buildItem(parsed, event, trimTrailer(text), meta, receivedIso, this.config.includeRaw);
 		if (this.deduper) {
 			const key = `${sourceAddress}\u0000${parsed.hostname}\u0000${parsed.appName}\u0000${parsed.facilityCode}\u0000${parsed.severityCode}\u0000${parsed.message}`;
 			if (!this.deduper.offer(key, item)) {
@@ -164,4 +165,21 @@ function safeClassify(parsed: Parameters<typeof classifyProxmox>[0]) {
 		// A classifier bug must never stop the message itself from arriving.
 		return null;
 	}
+}
+
+let lastReceipt = new Date(0);
+let lastReceiptIso = lastReceipt.toISOString();
+
+/** Receipt time; one Date per millisecond is enough under bursts. */
+function receiptTime(): Date {
+	const now = Date.now();
+	if (now !== lastReceipt.getTime()) {
+		lastReceipt = new Date(now);
+		lastReceiptIso = lastReceipt.toISOString();
+	}
+	return lastReceipt;
+}
+
+function isoOf(date: Date): string {
+	return date === lastReceipt ? lastReceiptIso : date.toISOString();
 }

@@ -28,19 +28,29 @@ function validClock(hour: number, minute: number, second: number): boolean {
 	return hour <= 23 && minute <= 59 && second <= 60;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-	return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+	if (month !== 1) return DAYS_IN_MONTH[month];
+	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
-/** UTC ISO string with the sender's fraction digits kept (at least milliseconds). */
+// Messages arrive in bursts from the same second: formatting it once saves a Date per message.
+let lastSecond = Number.NaN;
+let lastSecondText = '';
+
+/** UTC ISO string with the sender's fraction digits kept (at least milliseconds); `epochMs` is whole seconds. */
 function isoWithFraction(epochMs: number, fraction: string | undefined): string | null {
 	if (!Number.isFinite(epochMs)) return null;
-	const date = new Date(epochMs);
-	const year = date.getUTCFullYear();
-	if (year < 0 || year > 9999) return null;
-	const iso = date.toISOString();
-	const digits = (fraction ?? '').padEnd(3, '0');
-	return `${iso.slice(0, 19)}.${digits}Z`;
+	if (epochMs !== lastSecond) {
+		const date = new Date(epochMs);
+		const year = date.getUTCFullYear();
+		if (year < 0 || year > 9999) return null;
+		lastSecond = epochMs;
+		lastSecondText = date.toISOString().slice(0, 19);
+	}
+	const digits = fraction === undefined ? '000' : fraction.length >= 3 ? fraction : fraction.padEnd(3, '0');
+	return `${lastSecondText}.${digits}Z`;
 }
 
 /** RFC 3339 text to a UTC ISO string; null when it is not a valid RFC 3339 timestamp. */
@@ -168,6 +178,19 @@ function wallTimeToEpoch(timeZone: string, year: number, stamp: BsdTimestamp): n
  * puts the time nearest to `now`, so December lines received in January land in the old year.
  */
 export function resolveBsdTimestamp(stamp: BsdTimestamp, now: Date, timeZone: string): string | null {
+	// The year chosen for a stamp only changes months later, so an hour-long cache is exact.
+	const key = `${stamp.month}|${stamp.day}|${stamp.hour}|${stamp.minute}|${stamp.second}|${stamp.fraction}|${timeZone}|${Math.floor(now.getTime() / 3_600_000)}`;
+	const cached = resolvedCache.get(key);
+	if (cached !== undefined) return cached;
+	const resolved = resolveUncached(stamp, now, timeZone);
+	if (resolvedCache.size >= 4096) resolvedCache.clear();
+	resolvedCache.set(key, resolved);
+	return resolved;
+}
+
+const resolvedCache = new Map<string, string | null>();
+
+function resolveUncached(stamp: BsdTimestamp, now: Date, timeZone: string): string | null {
 	const nowMs = now.getTime();
 	const currentYear = now.getUTCFullYear();
 	let best: number | null = null;

@@ -67,7 +67,7 @@ describe('SyslogPipeline', () => {
 			repeatCount: 1,
 			repeated: false,
 		});
-		expect(item.id).toMatch(/^[0-9a-f]{24}$/);
+		expect(item.id).toMatch(/^[0-9a-f]{16}$/);
 		expect(pipeline.snapshot()).toMatchObject({ received: 1, parsed: 1, emitted: 1, executions: 1, dropped: { total: 0 } });
 		pipeline.close();
 	});
