@@ -228,7 +228,7 @@ export class SyslogTrigger implements INodeType {
 			);
 		};
 
-		const start = async () => {
+		const start = async (withStatistics: boolean) => {
 			try {
 				await server.start();
 			} catch (error) {
@@ -236,26 +236,29 @@ export class SyslogTrigger implements INodeType {
 				if (error instanceof ListenError) throw new NodeOperationError(node, error.message);
 				throw new NodeOperationError(node, error as Error);
 			}
-			startStatistics();
+			if (withStatistics) startStatistics();
 		};
 
 		const closeFunction = async () => {
 			if (statsTimer) clearInterval(statsTimer);
 			pipeline.close();
 			await server.close();
+			// A "Test step" stopped before any message arrived must not leave its promise pending.
+			firstEmit?.();
 		};
 
 		if (this.getMode() === 'manual') {
-			// "Test step": listen only once the user runs the step, and finish with the first message.
+			// "Test step": listen only once the user runs the step, and finish with the first message
+			// (which is never a statistics item).
 			return {
 				closeFunction,
 				manualTriggerFunction: async () => {
-					await start();
+					await start(false);
 					await firstEmitted;
 				},
 			};
 		}
-		await start();
+		await start(true);
 		return { closeFunction };
 	}
 }

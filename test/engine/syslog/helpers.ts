@@ -26,7 +26,6 @@ export async function freePort(): Promise<number> {
 /** Runs util-linux logger; `input` goes to stdin (one message per line). */
 export function logger(args: string[], input?: string): Promise<void> {
 	return new Promise((resolve, reject) => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the test drives the real logger binary
 		const child = execFile('logger', args, { timeout: 10_000 }, (error, _stdout, stderr) =>
 			error ? reject(new Error(`logger ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(),
 		);

@@ -204,6 +204,40 @@ describe('Syslog Trigger lifecycle', () => {
 		expect(emittedItems(trigger.emitted)[0]).toMatchObject({ transport: 'tls', event: { type: 'guest.start', vmid: 103 } });
 	});
 
+	it('requires a client certificate signed by the client CA when one is set (mutual TLS)', async () => {
+		const sha256 = { keySize: 2048, algorithm: 'sha256' };
+		const ca = await generate([{ name: 'commonName', value: 'Test CA' }], {
+			...sha256,
+			extensions: [
+				{ name: 'basicConstraints', cA: true, critical: true },
+				{ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+			],
+		});
+		const signer = { key: ca.private, cert: ca.cert };
+		const server = await generate([{ name: 'commonName', value: 'localhost' }], {
+			...sha256,
+			ca: signer,
+			extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+		});
+		const client = await generate([{ name: 'commonName', value: 'pve1' }], { ...sha256, ca: signer, extensions: [{ name: 'extKeyUsage', clientAuth: true }] });
+		const { port, trigger } = await listen(
+			{ protocol: 'tcp', tls: true, options: { ...quiet, statistics: 'item' } },
+			{ proxmoxMcpSyslogTlsApi: { certificate: server.cert, privateKey: server.private, passphrase: '', clientCa: ca.cert } },
+		);
+		const anonymous = connectTls({ host: '127.0.0.1', port, ca: ca.cert });
+		anonymous.on('error', () => undefined);
+		anonymous.write('<13>1 - h anon - - - without certificate\n');
+		await new Promise((resolve) => anonymous.once('close', resolve));
+		const known = connectTls({ host: '127.0.0.1', port, ca: ca.cert, cert: client.cert, key: client.private });
+		await new Promise((resolve, reject) => known.once('secureConnect', resolve).once('error', reject));
+		known.end('<13>1 - h known - - - with certificate\n');
+		await trigger.waitForEmit(1);
+		await delay(200);
+		const items = emittedItems(trigger.emitted);
+		expect(items.map((item) => item.appName)).toEqual(['known']);
+		expect(items[0]).toMatchObject({ transport: 'tls', stats: { tcp: { tlsErrors: 1 } } });
+	});
+
 	it('refuses to activate with a certificate that does not match its key', async () => {
 		const one = await generate(undefined, { keySize: 2048 });
 		const two = await generate(undefined, { keySize: 2048 });
