@@ -1,0 +1,3 @@
+export * from './cursor';
+export * from './resumable';
+export * from './proxmoxNotification';
