@@ -2,6 +2,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { plainIp } from './classify/host';
 import { FrameDecoder } from './framing';
 import type { SyslogTransport } from './item';
 import type { SyslogPipeline } from './pipeline';
@@ -104,7 +105,7 @@ export class SyslogServer {
 	private async startUdp(): Promise<void> {
 		const { host, port } = this.options;
 		const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' }, (msg, rinfo) =>
-			this.pipeline.handle(msg, rinfo.address, rinfo.port, 'udp'),
+			this.pipeline.handle(msg, plainIp(rinfo.address), rinfo.port, 'udp'),
 		);
 		await new Promise<void>((resolve, reject) => {
 			socket.once('error', reject);
@@ -160,7 +161,8 @@ export class SyslogServer {
 	}
 
 	private accept(socket: net.Socket, transport: SyslogTransport): void {
-		const address = socket.remoteAddress ?? '';
+		// A dual-stack listener (::) sees IPv4 peers as ::ffff:a.b.c.d; report them as a.b.c.d.
+		const address = plainIp(socket.remoteAddress ?? '');
 		const port = socket.remotePort ?? 0;
 		const stats = this.pipeline.stats;
 		if (!this.pipeline.admits(address)) {

@@ -1,7 +1,8 @@
 import { connect as connectTcp, createServer, type Server } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { networkInterfaces } from 'node:os';
 import { generate } from 'selfsigned';
-import { startTrigger, type TriggerHandle } from '../../helpers/engine';
+import { startTrigger, testCredential, type TriggerHandle } from '../../helpers/engine';
 import { delay, emittedItems, freePort, logger } from './helpers';
 
 const TYPE = 'syslogTrigger';
@@ -247,5 +248,31 @@ describe('Syslog Trigger lifecycle', () => {
 				credentials: { proxmoxMcpSyslogTlsApi: { certificate: one.cert, privateKey: two.private, passphrase: '', clientCa: '' } },
 			}),
 		).rejects.toThrow(/does not belong/);
+	});
+});
+
+describe('Syslog TLS credential test', () => {
+	it('accepts a matching certificate and key and explains a mismatch', async () => {
+		const one = await generate(undefined, { keySize: 2048 });
+		const two = await generate(undefined, { keySize: 2048 });
+		const test = (certificate: string, privateKey: string) =>
+			testCredential(TYPE, 'proxmoxMcpSyslogTlsApiTest', 'proxmoxMcpSyslogTlsApi', { certificate, privateKey, passphrase: '', clientCa: '' });
+		await expect(test(one.cert, one.private)).resolves.toMatchObject({ status: 'OK' });
+		await expect(test(one.cert, two.private)).resolves.toMatchObject({ status: 'Error', message: expect.stringMatching(/does not belong/) });
+		await expect(test('not a certificate', one.private)).resolves.toMatchObject({ status: 'Error', message: expect.stringMatching(/could not be loaded/) });
+	});
+});
+
+// Containers without IPv6 cannot bind `::`.
+const hasIpv6 = Object.values(networkInterfaces()).some((addresses) => addresses?.some((address) => address.family === 'IPv6'));
+
+describe('Syslog Trigger on a dual-stack listener', () => {
+	(hasIpv6 ? it : it.skip)('reports IPv4 senders as plain IPv4 addresses', async () => {
+		const port = await freePort();
+		handle = await startTrigger(TYPE, { host: '::', port, protocol: 'udpAndTcp', options: quiet });
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-d', 'dual stack udp']);
+		await logger(['-n', '127.0.0.1', '-P', String(port), '-T', 'dual stack tcp']);
+		await handle.waitForEmit(2);
+		expect(emittedItems(handle.emitted).map((item) => item.sourceAddress)).toEqual(['127.0.0.1', '127.0.0.1']);
 	});
 });
