@@ -13,3 +13,8 @@ need() { # need <command> <package>
 # Syslog Trigger engine tests: util-linux logger (sender) and rsyslog (forwarding as on Proxmox hosts).
 need logger bsdutils
 need rsyslogd rsyslog
+# rsyslog's TLS driver (RFC 5425 forwarding test); it is a plugin, so check for the file.
+if ! ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; then
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends rsyslog-gnutls
+fi

@@ -1,38 +1,32 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { startTrigger, type TriggerHandle } from '../../helpers/engine';
 import { delay, emittedItems, freePort, logger } from './helpers';
+import { findRsyslogd, startRsyslog, type RsyslogDaemon } from './rsyslog';
 
 /**
  * rsyslog forwarding as on a Proxmox host (`*.* @@n8n:5514`, and the other built-in templates),
  * with Debian's rsyslog run unprivileged in the foreground on loopback.
  */
-function findRsyslogd(): string | null {
-	const candidates = ['/usr/sbin/rsyslogd', '/sbin/rsyslogd'];
-	const found = () => candidates.find((path) => existsSync(path)) ?? null;
-	if (found()) return found();
-	// Not installed yet: the project's own installer (CI runs it before the tests) needs root or sudo.
-	spawnSync('bash', [resolve(__dirname, '../../../scripts/test-deps.sh')], { stdio: 'ignore', timeout: 240_000 });
-	return found();
-}
-
 const rsyslogd = findRsyslogd();
 if (!rsyslogd) {
 	console.warn('SKIPPED rsyslog forwarding tests: rsyslogd is not installed and scripts/test-deps.sh could not install the Debian package "rsyslog" (needs apt and root or sudo).');
 }
+const rsyslogdWithTls = rsyslogd ? findRsyslogd(true) : null;
+if (rsyslogd && !rsyslogdWithTls) {
+	console.warn('SKIPPED rsyslog TLS forwarding test: the Debian package "rsyslog-gnutls" is not installed and scripts/test-deps.sh could not install it.');
+}
 const describeWithRsyslog = rsyslogd ? describe : describe.skip;
+const describeWithRsyslogTls = rsyslogdWithTls ? describe : describe.skip;
 
 describeWithRsyslog('Syslog Trigger receiving from rsyslog', () => {
-	let workDir: string;
-	let daemon: ChildProcess | undefined;
+	let daemon: RsyslogDaemon | undefined;
 	let trigger: TriggerHandle | undefined;
 	let triggerPort: number;
 	let inputPort: number;
 
 	beforeAll(async () => {
-		workDir = mkdtempSync(join(tmpdir(), 'rsyslog-test-'));
 		triggerPort = await freePort();
 		inputPort = await freePort();
 		trigger = await startTrigger('syslogTrigger', {
@@ -43,37 +37,24 @@ describeWithRsyslog('Syslog Trigger receiving from rsyslog', () => {
 		});
 		const forward = (protocol: string, extra = '') =>
 			`action(type="omfwd" target="127.0.0.1" port="${triggerPort}" protocol="${protocol}"${extra})`;
-		const config = [
-			`global(workDirectory="${workDir}" net.enableDNS="off")`,
-			'module(load="imudp")',
-			`input(type="imudp" address="127.0.0.1" port="${inputPort}")`,
-			`if $programname == 'pvedaemon' or $programname == 'corosync' then ${forward('tcp')}`,
-			`if $syslogtag startswith 'fmtA' then ${forward('tcp')}`,
-			`if $syslogtag startswith 'fmtB' then ${forward('tcp', ' template="RSYSLOG_ForwardFormat"')}`,
-			`if $syslogtag startswith 'fmtC' then ${forward('tcp', ' template="RSYSLOG_SyslogProtocol23Format" TCP_Framing="octet-counted"')}`,
-			`if $syslogtag startswith 'fmtD' then ${forward('udp', ' template="RSYSLOG_SyslogProtocol23Format"')}`,
-			`if $syslogtag startswith 'fmtE' or $syslogtag startswith 'probe' then ${forward('udp')}`,
-			'',
-		].join('\n');
-		writeFileSync(join(workDir, 'rsyslog.conf'), config);
-		daemon = spawn(rsyslogd!, ['-n', '-f', join(workDir, 'rsyslog.conf'), '-i', join(workDir, 'rsyslog.pid')], { stdio: 'ignore' });
-		// Ready once a probe sent to rsyslog comes out at the trigger.
-		const deadline = Date.now() + 15_000;
-		while (!emittedItems(trigger.emitted).some((item) => item.appName === 'probe')) {
-			if (Date.now() > deadline) throw new Error('rsyslogd did not start forwarding within 15 s');
-			await logger(['-n', '127.0.0.1', '-P', String(inputPort), '-d', '--rfc3164', '-t', 'probe', 'ready?']);
-			await delay(200);
-		}
+		daemon = await startRsyslog(
+			rsyslogd!,
+			inputPort,
+			() => [
+				`if $programname == 'pvedaemon' or $programname == 'corosync' then ${forward('tcp')}`,
+				`if $syslogtag startswith 'fmtA' then ${forward('tcp')}`,
+				`if $syslogtag startswith 'fmtB' then ${forward('tcp', ' template="RSYSLOG_ForwardFormat"')}`,
+				`if $syslogtag startswith 'fmtC' then ${forward('tcp', ' template="RSYSLOG_SyslogProtocol23Format" TCP_Framing="octet-counted"')}`,
+				`if $syslogtag startswith 'fmtD' then ${forward('udp', ' template="RSYSLOG_SyslogProtocol23Format"')}`,
+				`if $syslogtag startswith 'fmtE' or $syslogtag startswith 'probe' then ${forward('udp')}`,
+			],
+			trigger,
+		);
 	}, 30_000);
 
 	afterAll(async () => {
 		await trigger?.close();
-		if (daemon && daemon.exitCode === null) {
-			const exited = new Promise((resolve) => daemon!.once('exit', resolve));
-			daemon.kill('SIGTERM');
-			await exited;
-		}
-		rmSync(workDir, { recursive: true, force: true });
+		await daemon?.stop();
 	});
 
 	it('receives every forwarding template exactly once with the right fields', async () => {
@@ -107,5 +88,68 @@ describeWithRsyslog('Syslog Trigger receiving from rsyslog', () => {
 			expect(item.hostname).toBeTruthy();
 			expect(Math.abs(Date.parse(item.timestamp as string) - Date.now())).toBeLessThan(120_000);
 		}
+	});
+});
+
+describeWithRsyslogTls('Syslog Trigger receiving from rsyslog over TLS (RFC 5425, gtls driver)', () => {
+	let daemon: RsyslogDaemon | undefined;
+	let trigger: TriggerHandle | undefined;
+
+	afterAll(async () => {
+		await trigger?.close();
+		await daemon?.stop();
+	});
+
+	it('accepts rsyslog with a client certificate and verifies the server name (mutual TLS)', async () => {
+		const sha256 = { keySize: 2048, algorithm: 'sha256' };
+		const ca = await generate([{ name: 'commonName', value: 'Syslog Test CA' }], {
+			...sha256,
+			extensions: [
+				{ name: 'basicConstraints', cA: true, critical: true },
+				{ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+			],
+		});
+		const signer = { key: ca.private, cert: ca.cert };
+		const server = await generate([{ name: 'commonName', value: 'n8n.test' }], {
+			...sha256,
+			ca: signer,
+			extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'n8n.test' }] }],
+		});
+		const client = await generate([{ name: 'commonName', value: 'pve1.test' }], {
+			...sha256,
+			ca: signer,
+			extensions: [
+				{ name: 'subjectAltName', altNames: [{ type: 2, value: 'pve1.test' }] },
+				{ name: 'extKeyUsage', clientAuth: true, serverAuth: true },
+			],
+		});
+		const triggerPort = await freePort();
+		const inputPort = await freePort();
+		trigger = await startTrigger(
+			'syslogTrigger',
+			{ host: '127.0.0.1', port: triggerPort, protocol: 'tcp', tls: true, options: { rateLimit: 0, timezone: 'UTC' } },
+			{ credentials: { proxmoxMcpSyslogTlsApi: { certificate: server.cert, privateKey: server.private, passphrase: '', clientCa: ca.cert } } },
+		);
+		daemon = await startRsyslog(
+			rsyslogdWithTls!,
+			inputPort,
+			(workDir) => {
+				writeFileSync(join(workDir, 'ca.pem'), ca.cert);
+				writeFileSync(join(workDir, 'client.pem'), client.cert);
+				writeFileSync(join(workDir, 'client-key.pem'), client.private);
+				return [
+					`*.* action(type="omfwd" target="127.0.0.1" port="${triggerPort}" protocol="tcp" StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="n8n.test" template="RSYSLOG_SyslogProtocol23Format" TCP_Framing="octet-counted")`,
+				];
+			},
+			trigger,
+			'DefaultNetstreamDriverCAFile="WORKDIR/ca.pem" DefaultNetstreamDriverCertFile="WORKDIR/client.pem" DefaultNetstreamDriverKeyFile="WORKDIR/client-key.pem"',
+		);
+		await logger(['-n', '127.0.0.1', '-P', String(inputPort), '-d', '--rfc3164', '-t', 'pve-ha-crm', '-p', 'daemon.notice', "Start fencing node 'pve2'"]);
+		const deadline = Date.now() + 10_000;
+		const fenced = () => emittedItems(trigger!.emitted).filter((item) => item.appName === 'pve-ha-crm');
+		while (fenced().length === 0 && Date.now() < deadline) await delay(100);
+		await delay(300);
+		expect(fenced()).toHaveLength(1);
+		expect(fenced()[0]).toMatchObject({ transport: 'tls', format: 'rfc5424', event: { type: 'node.fence', node: 'pve2', phase: 'start' } });
 	});
 });
