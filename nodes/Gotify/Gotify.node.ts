@@ -1,0 +1,95 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
+	type INodeListSearchResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { testGotifyCredential } from './credentialTest';
+import { gotifyProperties } from './description';
+import { listApplications, OPERATIONS } from './operations';
+import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError } from './transport';
+
+export class Gotify implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gotify',
+		name: 'gotify',
+		icon: { light: 'file:gotify.svg', dark: 'file:gotify.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send, read and delete Gotify messages and manage applications',
+		defaults: { name: 'Gotify' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'proxmoxMcpGotifyApi', required: true, testedBy: 'gotifyConnectionTest' }],
+		properties: gotifyProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			async gotifyConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return await testGotifyCredential(credential.data ?? {});
+			},
+		},
+		listSearch: {
+			async searchApplications(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+				const connection = gotifyConnection(await this.getCredentials(GOTIFY_CREDENTIAL));
+				const needle = (filter ?? '').toLowerCase();
+				const applications = await listApplications(connection).catch((error: Error) => {
+					throw new NodeOperationError(this.getNode(), error.message);
+				});
+				return {
+					results: applications
+						.filter((app) => !needle || app.name.toLowerCase().includes(needle) || String(app.id) === needle)
+						.map((app) => ({ name: `${app.name} (${app.id})`, value: String(app.id), description: app.description || undefined })),
+				};
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const out: INodeExecutionData[] = [];
+		const credentials = await this.getCredentials(GOTIFY_CREDENTIAL);
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const resource = this.getNodeParameter('resource', i) as string;
+				const operation = this.getNodeParameter('operation', i) as string;
+				const run = OPERATIONS[resource]?.[operation];
+				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${resource}: ${operation}`, { itemIndex: i });
+				const results = await run.call(this, gotifyConnection(credentials), i);
+				for (const json of results) out.push({ json, pairedItem: { item: i } });
+			} catch (error) {
+				if (this.continueOnFail()) {
+					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+					continue;
+				}
+				throw toNodeError(this, error as Error, i);
+			}
+		}
+		return [out];
+	}
+}
+
+function toNodeError(context: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof GotifyServerError) {
+		return new NodeApiError(context.getNode(), (error.body ?? { message: error.message }) as JsonObject, {
+			message: error.message,
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	return new NodeOperationError(context.getNode(), error.message, { itemIndex });
+}

@@ -1,0 +1,178 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type ILoadOptionsFunctions,
+	type INodeCredentialTestResult,
+	type INodePropertyOptions,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { WebSocketHandshakeError } from '../shared/transport';
+import { CursorStore, ResumableStream } from '../shared/stream';
+import { testGotifyCredential } from './credentialTest';
+import { gotifyEvent } from './event';
+import { listApplications } from './operations';
+import { GotifyStreamSource } from './stream';
+import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError, type GotifyConnection, type GotifyMessage } from './transport';
+
+export class GotifyTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gotify Trigger',
+		name: 'gotifyTrigger',
+		icon: { light: 'file:gotify.svg', dark: 'file:gotify.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Priority " + $parameter["minPriority"] + " and up"}}',
+		description: 'Starts the workflow for each Gotify message (e.g. from Proxmox\'s Gotify notification target), resuming without loss after a disconnect or restart',
+		defaults: { name: 'Gotify Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'proxmoxMcpGotifyApi', required: true, testedBy: 'gotifyConnectionTest' }],
+		properties: [
+			{
+				displayName: 'The credential needs a client token: the stream and the catch-up after a reconnect read messages with it',
+				name: 'clientTokenNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Application Names or IDs',
+				name: 'applications',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getApplications' },
+				default: [],
+				description:
+					'Only messages of these applications. Empty means all. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Minimum Priority',
+				name: 'minPriority',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 0,
+				description: 'Ignore messages below this priority (Proxmox sends info 1, notice 3, warning 5, error 9)',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Dead Connection Timeout (Seconds)',
+						name: 'deadAfterSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 90,
+						description: 'Reconnect when no message, ping or pong arrived for this long. n8n pings the server at a third of this interval.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async gotifyConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return await testGotifyCredential(credential.data ?? {});
+			},
+		},
+		loadOptions: {
+			async getApplications(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const connection = gotifyConnection(await this.getCredentials(GOTIFY_CREDENTIAL));
+				const applications = await listApplications(connection).catch((error: Error) => {
+					throw new NodeOperationError(this.getNode(), error.message);
+				});
+				return applications.map((app) => ({ name: app.name, value: app.id, description: app.description || undefined }));
+			},
+		},
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const toNodeError = (error: Error) => {
+			if (error instanceof GotifyServerError) {
+				return new NodeApiError(this.getNode(), (error.body ?? { message: error.message }) as JsonObject, { message: error.message, httpCode: String(error.status) });
+			}
+			if (error instanceof WebSocketHandshakeError) {
+				const hint = error.status === 401 ? ': check the client token of the Gotify credential' : error.status === 403 ? ': the token is not a client token' : '';
+				return new NodeApiError(this.getNode(), { message: error.message, body: error.body } as JsonObject, { message: `${error.message}${hint}`, httpCode: String(error.status) });
+			}
+			return new NodeOperationError(this.getNode(), error.message);
+		};
+		let connection: GotifyConnection;
+		try {
+			connection = gotifyConnection(await this.getCredentials(GOTIFY_CREDENTIAL));
+		} catch (error) {
+			throw toNodeError(error as Error);
+		}
+		const applications = new Set((this.getNodeParameter('applications', []) as Array<number | string>).map(Number));
+		const minPriority = this.getNodeParameter('minPriority', 0) as number;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const deadAfterMs = Math.max(1, Number(options.deadAfterSeconds ?? 90)) * 1000;
+		const manual = this.getMode() === 'manual';
+		const names = new ApplicationNames(connection);
+		const stream: ResumableStream<GotifyMessage> = new ResumableStream<GotifyMessage>({
+			source: new GotifyStreamSource(connection, Math.max(500, Math.floor(deadAfterMs / 3))),
+			store: new CursorStore(this.getWorkflowStaticData('node')),
+			resume: !manual,
+			deadAfterMs,
+			deliver: (message) => {
+				if (applications.size > 0 && !applications.has(message.appid)) return;
+				if ((message.priority ?? 0) < minPriority) return;
+				// `this.emit` is looked up at emit time: n8n swaps it in after trigger() returns in manual runs.
+				this.emit([[{ json: gotifyEvent(message, names.get(message.appid)) }]]);
+				if (manual) stream.stop();
+			},
+			fail: (error) => this.emitError(toNodeError(error)),
+			log: (text) => this.logger.warn(`Gotify Trigger: ${text}`),
+		});
+		const start = async () => {
+			try {
+				await names.refresh();
+				await stream.start();
+			} catch (error) {
+				throw toNodeError(error as Error);
+			}
+		};
+		if (manual) return { closeFunction: async () => stream.stop(), manualTriggerFunction: start };
+		await start();
+		return { closeFunction: async () => stream.stop() };
+	}
+}
+
+/** Application names for the items, loaded at activation and refreshed when a new app appears. */
+class ApplicationNames {
+	private names = new Map<number, string>();
+	private refreshing = false;
+
+	constructor(private readonly connection: GotifyConnection) {}
+
+	/** Rejects only on auth failures; other errors leave names unknown (they are a convenience). */
+	async refresh(): Promise<void> {
+		const applications = await listApplications(this.connection).catch((error: Error) => {
+			if (error instanceof GotifyServerError && error.isAuthFailure) return Promise.reject(error);
+			return undefined;
+		});
+		if (applications) this.names = new Map(applications.map((app) => [app.id, app.name]));
+	}
+
+	get(appid: number): string | null {
+		const name = this.names.get(appid);
+		if (name === undefined && !this.refreshing) {
+			this.refreshing = true;
+			void this.refresh()
+				.catch(() => undefined)
+				.finally(() => (this.refreshing = false));
+		}
+		return name ?? null;
+	}
+}
