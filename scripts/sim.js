@@ -5,6 +5,7 @@
  *
  *   node scripts/sim.js [--pve-port 8006] [--pbs-port 8007] [--host 127.0.0.1] [--only pve,pbs]
  *                       [--pve-version 8] [--standalone] [--seed empty] [--task-speed 1]
+ *                       [--gotify-port 8070] [--ntfy-port 8071]   (--only gotify,ntfy)
  *   node scripts/sim.js control <operation> ['<json array of arguments>'] [--pbs]
  *       e.g. control failNextBackup '[100, "disk full"]'   control getState
  *
@@ -70,6 +71,36 @@ const SIMULATORS = [
 				seed: args.seed === 'empty' ? 'empty' : 'estate',
 				taskSpeed: Number(args['task-speed'] ?? 1),
 			}),
+	},
+	{
+		key: 'gotify',
+		title: 'Gotify',
+		entry: 'test/simulators/gotify/index.ts',
+		start: async (mod, args) => {
+			const sim = await mod.startGotifySimulator({ host: args.host, port: Number(args['gotify-port'] ?? 8070) });
+			const app = sim.createApplication('admin', 'Proxmox', { description: 'Notification target of the simulated cluster' });
+			const client = sim.createClient('admin', 'n8n');
+			return Object.assign(sim, { appToken: app.token, clientToken: client.token, notes: [`  application token: ${app.token}  client token: ${client.token}  login: admin / admin`] });
+		},
+		n8nCredential: (instance) => ({
+			name: 'Gotify (simulator)',
+			type: 'proxmoxMcpGotifyApi',
+			data: { serverUrl: instance.url, appToken: instance.appToken, clientToken: instance.clientToken, tlsMode: 'system' },
+		}),
+	},
+	{
+		key: 'ntfy',
+		title: 'ntfy',
+		entry: 'test/simulators/ntfy/index.ts',
+		start: async (mod, args) => {
+			const sim = await mod.startNtfySimulator({ host: args.host, port: Number(args['ntfy-port'] ?? 8071), attachments: true });
+			return Object.assign(sim, { notes: ['  anonymous access to every topic; attachments enabled'] });
+		},
+		n8nCredential: (instance) => ({
+			name: 'ntfy (simulator)',
+			type: 'proxmoxMcpNtfyApi',
+			data: { serverUrl: instance.url, authentication: 'none', tlsMode: 'system' },
+		}),
 	},
 ];
 
@@ -138,6 +169,7 @@ async function startAll(args) {
 		if (instance.fingerprint) lines.push(`  certificate SHA-256 fingerprint: ${instance.fingerprint}`);
 		if (instance.token) lines.push(`  API token: ${instance.token.id}  secret ${instance.token.secret}`, `  password login: root@pam / ${instance.password}`);
 		if (instance.product === 'pve') lines.push('  CA certificate (pve-root-ca.pem): GET /_sim/ca or .cache/sim/running.json');
+		if (instance.notes) lines.push(...instance.notes);
 		runInfo[sim.key] = { url: instance.url, fingerprint: instance.fingerprint, caPem: instance.caPem, credential: sim.n8nCredential?.(instance) };
 	}
 	fs.writeFileSync(RUNFILE, JSON.stringify(runInfo, null, 2));
