@@ -21,20 +21,43 @@ export class FrameDecoder {
 	private truncated = false;
 	private lengthDigits = '';
 	private remaining = 0;
+	/** Bytes not decoded yet because the consumer asked to stop (at most one chunk). */
+	private held: Buffer | null = null;
 
 	constructor(
 		private readonly maxMessageBytes: number,
 		private readonly onFrame: (frame: Frame) => void,
+		/** Checked after each frame: true stops decoding until resume(), keeping the rest of the chunk. */
+		private readonly blocked: () => boolean = () => false,
 	) {}
+
+	/** Decodes what was held back while blocked. */
+	resume(): void {
+		const held = this.held;
+		this.held = null;
+		if (held) this.decode(held, true);
+	}
 
 	/** Bytes of the frame in progress (for tests and stats). */
 	get bufferedBytes(): number {
-		return this.kept;
+		return this.kept + (this.held?.length ?? 0);
 	}
 
 	push(chunk: Buffer): void {
+		this.decode(chunk, true);
+	}
+
+	private decode(chunk: Buffer, honourBlock: boolean): void {
+		if (this.held) {
+			chunk = Buffer.concat([this.held, chunk]);
+			this.held = null;
+		}
 		let at = 0;
 		while (at < chunk.length) {
+			if (honourBlock && this.state === 'start' && this.blocked()) {
+				this.held = Buffer.from(chunk.subarray(at));
+				return;
+			}
 			switch (this.state) {
 				case 'start': {
 					const code = chunk[at];
@@ -93,6 +116,10 @@ export class FrameDecoder {
 
 	/** The connection ended: a partial frame is delivered, flagged as truncated when it was cut short. */
 	end(): void {
+		const held = this.held;
+		this.held = null;
+		// Nothing can wait any more: decode what was held back.
+		if (held) this.decode(held, false);
 		if (this.state === 'line') {
 			this.finish(false);
 		} else if (this.state === 'octets') {

@@ -74,6 +74,11 @@ export class SyslogPipeline {
 		);
 	}
 
+	/** See Dispatcher.onPressure: the TCP listener pauses its connections while this says `true`. */
+	onPressure(listener: (congested: boolean) => void): void {
+		this.dispatcher.onPressure(listener);
+	}
+
 	snapshot() {
 		return this.stats.snapshot(this.dispatcher.queued);
 	}

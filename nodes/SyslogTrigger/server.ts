@@ -50,12 +50,27 @@ export class ListenError extends Error {}
 export class SyslogServer {
 	private udpSocket: UdpSocket | null = null;
 	private tcpServer: net.Server | null = null;
-	private readonly connections = new Set<net.Socket>();
+	private readonly connections = new Map<net.Socket, FrameDecoder>();
+	private paused = false;
 
 	constructor(
 		private readonly options: ListenOptions,
 		private readonly pipeline: SyslogPipeline,
-	) {}
+	) {
+		// TCP has flow control: while n8n's queue is full, stop reading so senders wait (rsyslog
+		// queues on its side) instead of losing messages. UDP has none; its excess is dropped and counted.
+		pipeline.onPressure((congested) => {
+			this.paused = congested;
+			for (const [socket, decoder] of this.connections) {
+				if (congested) {
+					socket.pause();
+				} else {
+					decoder.resume();
+					socket.resume();
+				}
+			}
+		});
+	}
 
 	/** Bound addresses (useful with port 0). */
 	get addresses(): { udp?: net.AddressInfo; tcp?: net.AddressInfo } {
@@ -84,7 +99,7 @@ export class SyslogServer {
 	}
 
 	async close(): Promise<void> {
-		for (const socket of this.connections) socket.destroy();
+		for (const socket of this.connections.keys()) socket.destroy();
 		this.connections.clear();
 		const closing: Array<Promise<unknown>> = [];
 		if (this.tcpServer) {
@@ -173,18 +188,24 @@ export class SyslogServer {
 		}
 		stats.tcp.accepted++;
 		stats.tcp.open++;
-		this.connections.add(socket);
-		const decoder = new FrameDecoder(this.options.maxMessageBytes, (frame) =>
-			this.pipeline.handle(frame.bytes, address, port, transport, frame.truncated),
+		const decoder = new FrameDecoder(
+			this.options.maxMessageBytes,
+			(frame) => this.pipeline.handle(frame.bytes, address, port, transport, frame.truncated),
+			() => this.paused,
 		);
+		this.connections.set(socket, decoder);
 		socket.setNoDelay(true);
 		if (this.options.idleTimeoutMs > 0) {
-			socket.setTimeout(this.options.idleTimeoutMs, () => {
+			const idleTimeoutMs = this.options.idleTimeoutMs;
+			socket.setTimeout(idleTimeoutMs, () => {
+				// Silent because we stopped reading (backpressure) is not idle.
+				if (this.paused) return void socket.setTimeout(idleTimeoutMs);
 				stats.tcp.idleClosed++;
 				socket.destroy();
 			});
 		}
 		socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+		if (this.paused) socket.pause();
 		socket.on('end', () => socket.end());
 		socket.on('error', () => undefined);
 		socket.on('close', () => {

@@ -19,6 +19,8 @@ export class Dispatcher<T> {
 	private waitExpired = false;
 	private inFlight = 0;
 	private closed = false;
+	private congested = false;
+	private pressureListener: ((congested: boolean) => void) | undefined;
 
 	constructor(
 		private readonly options: DispatcherOptions,
@@ -34,6 +36,15 @@ export class Dispatcher<T> {
 		return this.inFlight;
 	}
 
+	/**
+	 * Told `true` when the queue is three quarters full (headroom for data already read) and
+	 * `false` once it has drained to half, so stream sources (TCP) stop reading instead of losing
+	 * messages.
+	 */
+	onPressure(listener: (congested: boolean) => void): void {
+		this.pressureListener = listener;
+	}
+
 	push(item: T): boolean {
 		if (this.closed) return false;
 		if (this.queue.length >= this.options.maxQueue) {
@@ -42,6 +53,7 @@ export class Dispatcher<T> {
 		}
 		this.queue.push(item);
 		this.pump();
+		this.updatePressure();
 		return true;
 	}
 
@@ -82,6 +94,18 @@ export class Dispatcher<T> {
 				this.pump();
 			};
 			done.then(release, release);
+		}
+		this.updatePressure();
+	}
+
+	private updatePressure(): void {
+		const length = this.queue.length;
+		if (!this.congested && length >= Math.max(1, Math.floor(this.options.maxQueue * 0.75))) {
+			this.congested = true;
+			this.pressureListener?.(true);
+		} else if (this.congested && length <= Math.floor(this.options.maxQueue / 2)) {
+			this.congested = false;
+			this.pressureListener?.(false);
 		}
 	}
 

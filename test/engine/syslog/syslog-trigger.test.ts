@@ -2,6 +2,7 @@ import { connect as connectTcp, createServer, type Server } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { networkInterfaces } from 'node:os';
 import { generate } from 'selfsigned';
+import type { SyslogStatsSnapshot } from '../../../nodes/SyslogTrigger/stats';
 import { startTrigger, testCredential, type TriggerHandle } from '../../helpers/engine';
 import { delay, emittedItems, freePort, logger } from './helpers';
 
@@ -131,6 +132,28 @@ describe('Syslog Trigger with util-linux logger', () => {
 		await expect(logger(['-n', '127.0.0.1', '-P', String(blocked.port), '-T', 'not allowed'])).resolves.toBeUndefined();
 		await blocked.trigger.waitForEmit(1, 5000);
 		expect(emittedItems(blocked.trigger.emitted)[0]).toMatchObject({ kind: 'stats', stats: { emitted: 0, dropped: { sourceNotAllowed: 2 }, tcp: { rejected: 1 } } });
+	});
+
+	it('stops reading TCP while the queue is full instead of dropping (backpressure)', async () => {
+		// The harness never reports executions as finished, so with one allowed at a time the queue fills.
+		const { port, trigger } = await listen({
+			protocol: 'tcp',
+			options: { ...quiet, maxConcurrentExecutions: 1, queueSize: 100, statistics: 'periodic', statisticsInterval: 1 },
+		});
+		const socket = connectTcp(port, '127.0.0.1');
+		const frames = Array.from({ length: 5000 }, (_, i) => {
+			const text = `<13>1 - h flood - - - message ${i}`;
+			return `${Buffer.byteLength(text)} ${text}`;
+		}).join('');
+		socket.write(frames);
+		await trigger.waitForEmit(2, 5000);
+		const stats = emittedItems(trigger.emitted).find((item) => item.kind === 'stats')!.stats as SyslogStatsSnapshot;
+		expect(stats.emitted).toBe(1);
+		expect(stats.dropped.total).toBe(0);
+		expect(stats.queued).toBeLessThanOrEqual(100);
+		expect(stats.received).toBe(stats.emitted + stats.queued);
+		expect(stats.tcp.open).toBe(1);
+		socket.destroy();
 	});
 
 	it('flags oversized messages as truncated', async () => {

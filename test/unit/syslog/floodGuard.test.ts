@@ -100,3 +100,29 @@ describe('Dispatcher', () => {
 		dispatcher.close();
 	});
 });
+
+describe('Dispatcher backpressure', () => {
+	it('reports congestion at three quarters full and relief at half', async () => {
+		const signals: boolean[] = [];
+		const finish: Array<() => void> = [];
+		const dispatcher = new Dispatcher<number>(
+			{ batchSize: 1, maxWaitMs: 0, maxQueue: 8, maxInFlight: 1 },
+			() => new Promise<void>((resolve) => finish.push(resolve)),
+			() => undefined,
+		);
+		dispatcher.onPressure((congested) => signals.push(congested));
+		for (let n = 0; n < 7; n++) dispatcher.push(n);
+		// One runs, six wait: 6 >= 8 * 0.75.
+		expect(dispatcher.queued).toBe(6);
+		expect(signals).toEqual([true]);
+		finish.shift()!();
+		await Promise.resolve();
+		expect(signals).toEqual([true]);
+		finish.shift()!();
+		await Promise.resolve();
+		// Four waiting = half of 8.
+		expect(dispatcher.queued).toBe(4);
+		expect(signals).toEqual([true, false]);
+		dispatcher.close();
+	});
+});

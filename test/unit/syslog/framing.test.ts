@@ -82,3 +82,35 @@ describe('FrameDecoder', () => {
 		expect(decode([''])).toEqual([]);
 	});
 });
+
+describe('FrameDecoder flow control', () => {
+	it('stops between frames while blocked and continues on resume, losing nothing', () => {
+		const frames: string[] = [];
+		let blocked = false;
+		const decoder = new FrameDecoder(
+			8192,
+			(frame) => {
+				frames.push(frame.bytes.toString());
+				if (frames.length === 2) blocked = true;
+			},
+			() => blocked,
+		);
+		decoder.push(Buffer.from('<13>a\n<13>b\n<13>c\n5 <13>d<13>e\n'));
+		expect(frames).toEqual(['<13>a', '<13>b']);
+		expect(decoder.bufferedBytes).toBeGreaterThan(0);
+		decoder.push(Buffer.from('<13>f\n'));
+		expect(frames).toHaveLength(2);
+		blocked = false;
+		decoder.resume();
+		expect(frames).toEqual(['<13>a', '<13>b', '<13>c', '<13>d', '<13>e', '<13>f']);
+	});
+
+	it('decodes what was held back when the connection ends', () => {
+		const frames: string[] = [];
+		const decoder = new FrameDecoder(8192, (frame) => frames.push(frame.bytes.toString()), () => true);
+		decoder.push(Buffer.from('<13>a\n<13>b'));
+		expect(frames).toEqual([]);
+		decoder.end();
+		expect(frames).toEqual(['<13>a', '<13>b']);
+	});
+});
