@@ -21,6 +21,12 @@ export default [
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{
+		// The package needs undici (HTTP/TLS pinning), ws (Gotify stream) and dgram-as-promised
+		// (syslog) at run time; n8n installs a community package's dependencies into its own folder.
+		files: ['package.json'],
+		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },
+	},
+	{
 		// Dev-only code (tests, simulators, benchmarks, scripts) is not a node: n8n's node rules do
 		// not apply; it prints figures and starts processes (n8n, logger, rsyslog).
 		files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
