@@ -1,8 +1,12 @@
 import type { ProxmoxOperation, ProxmoxResource } from './types';
+import { clusterResource } from './cluster/Cluster.resource';
+import { containerResource } from './container/Container.resource';
+import { nodeResource } from './node/Node.resource';
+import { taskResource } from './task/Task.resource';
 import { vmResource } from './vm/Vm.resource';
 
 /** Every resource of the node, in the order the UI lists them. */
-export const RESOURCES: ProxmoxResource[] = [vmResource];
+export const RESOURCES: ProxmoxResource[] = [vmResource, containerResource, nodeResource, clusterResource, taskResource];
 
 export function findOperation(resource: string, operation: string): ProxmoxOperation | undefined {
 	return RESOURCES.find((r) => r.value === resource)?.operations.find((op) => op.value === operation);

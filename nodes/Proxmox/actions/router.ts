@@ -11,14 +11,22 @@ function isTaskResult(value: unknown): value is { upid: string } {
 
 async function runOne(op: ProxmoxOperation, ctx: OperationContext): Promise<IDataObject[]> {
 	const result = await op.execute(ctx);
-	if (op.startsTask && isTaskResult(result)) {
-		const wait = ctx.fn.getNodeParameter('waitForCompletion', ctx.itemIndex, true) as boolean;
-		if (!wait) return [result as IDataObject];
-		const timeoutSeconds = ctx.fn.getNodeParameter('waitTimeout', ctx.itemIndex, 600) as number;
-		const outcome = await waitForTask(ctx.client, result.upid, { timeoutMs: timeoutSeconds * 1000 });
-		return [{ ...(result as IDataObject), ...(outcome as unknown as IDataObject) }];
+	const list = (Array.isArray(result) ? result : [result]) as IDataObject[];
+	if (!op.startsTask || !ctx.fn.getNodeParameter('waitForCompletion', ctx.itemIndex, true)) return list;
+	const timeoutMs = (ctx.fn.getNodeParameter('waitTimeout', ctx.itemIndex, 600) as number) * 1000;
+	const out: IDataObject[] = [];
+	// Several tasks (e.g. a backup job started on each node) are waited for one after the other,
+	// all within the same budget.
+	const deadline = Date.now() + timeoutMs;
+	for (const entry of list) {
+		if (!isTaskResult(entry)) {
+			out.push(entry);
+			continue;
+		}
+		const outcome = await waitForTask(ctx.client, entry.upid, { timeoutMs: Math.max(1000, deadline - Date.now()) });
+		out.push({ ...entry, ...(outcome as unknown as IDataObject) });
 	}
-	return Array.isArray(result) ? result : [result as IDataObject];
+	return out;
 }
 
 function guardAiUse(fn: IExecuteFunctions, op: ProxmoxOperation, safety: OperationSafety, resource: string, itemIndex: number): void {

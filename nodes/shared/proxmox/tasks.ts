@@ -3,6 +3,7 @@
  * runs on the node named in the UPID, whose status endpoint may answer 400 for a moment right
  * after creation (the task index is written asynchronously).
  */
+import { TransportError } from '../transport';
 import type { ProxmoxClient } from './client';
 import { apiPath } from './encode';
 import { ProxmoxApiError, ProxmoxTaskError, type TaskOutcome } from './errors';
@@ -115,8 +116,11 @@ export async function waitForTask(client: ProxmoxClient, upid: string, options: 
 			last = await client.get<TaskStatus>(paths.status, undefined, { timeoutMs: Math.max(1000, Math.min(30000, deadline - Date.now())) });
 		} catch (error) {
 			const notYet = error instanceof ProxmoxApiError && (error.status === 400 || error.status === 404) && Date.now() - started < grace;
+			// A poll that timed out or lost its connection says nothing about the task: keep
+			// polling until the deadline (reads are safe to repeat).
+			const transient = error instanceof TransportError && error.kind !== 'tls' && error.kind !== 'aborted';
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- converted by callers (toNodeError)
-			if (!notYet) throw error;
+			if (!notYet && !transient) throw error;
 		}
 		if (last?.status === 'stopped') break;
 		if (Date.now() + interval > deadline) {

@@ -1,8 +1,9 @@
 /** Shared setup for the Proxmox engine tests: a fast simulator and credentials pointing at it. */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { closeAllPools } from '../../../nodes/shared/transport';
-import { clearTicketCache } from '../../../nodes/shared/proxmox';
+import { join } from 'node:path';
+
+import { PACKAGE_ROOT } from '../../helpers/engine';
 import { startProxmoxSimulator, type ProxmoxSimulator, type ProxmoxSimulatorOptions } from '../../simulators/proxmox';
 
 export const NODE = 'proxmox';
@@ -40,9 +41,15 @@ export function passwordCredentials(sim: ProxmoxSimulator, overrides: ICredentia
 	};
 }
 
+/** The engine runs the package from dist/: its pools and ticket cache are dist's module state. */
+function distModule<T>(path: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(join(PACKAGE_ROOT, 'dist', path)) as T;
+}
+
 export async function stopSim(sim: ProxmoxSimulator | undefined): Promise<void> {
-	clearTicketCache();
-	await closeAllPools();
+	distModule<{ clearTicketCache(): void }>('nodes/shared/proxmox').clearTicketCache();
+	await distModule<{ closeAllPools(): Promise<void> }>('nodes/shared/transport').closeAllPools();
 	await sim?.close();
 }
 

@@ -1,0 +1,17 @@
+import { apiPath } from '../../../shared/proxmox';
+import type { ProxmoxOperation } from '../types';
+import { getJob, jobIdField, jobParams, updateJobFields } from './backupJobs';
+
+export const updateBackupJob: ProxmoxOperation = {
+	value: 'updateBackupJob',
+	name: 'Update Backup Job',
+	action: 'Update a backup job',
+	description: 'Changes a backup job (schedule, storage, selection, mode, enabled, comment); fields left empty are kept. Input: job ID. Returns the updated job.',
+	safety: 'write',
+	properties: [jobIdField, ...updateJobFields],
+	async execute(ctx) {
+		const id = (ctx.fn.getNodeParameter('jobId', ctx.itemIndex) as string).trim();
+		await ctx.client.put(apiPath`/cluster/backup/${id}`, jobParams(ctx, false));
+		return await getJob(ctx, id);
+	},
+};

@@ -1,0 +1,3 @@
+import { guestClone } from '../guest/lifecycle';
+
+export const clone = guestClone('lxc');

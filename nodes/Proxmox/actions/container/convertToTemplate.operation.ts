@@ -1,0 +1,3 @@
+import { guestTemplate } from '../guest/common';
+
+export const convertToTemplate = guestTemplate('lxc');

@@ -1,0 +1,3 @@
+import { guestCreate } from '../guest/lifecycle';
+
+export const create = guestCreate('lxc');

@@ -1,0 +1,3 @@
+import { snapshotCreate } from '../guest/snapshots';
+
+export const createSnapshot = snapshotCreate('lxc');

@@ -1,0 +1,3 @@
+import { guestDelete } from '../guest/common';
+
+export const deleteContainer = guestDelete('lxc');

@@ -1,0 +1,3 @@
+import { snapshotDelete } from '../guest/snapshots';
+
+export const deleteSnapshot = snapshotDelete('lxc');

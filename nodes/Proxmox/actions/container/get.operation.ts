@@ -1,0 +1,3 @@
+import { guestGet } from '../guest/common';
+
+export const get = guestGet('lxc');

@@ -1,0 +1,3 @@
+import { guestGetMany } from '../guest/common';
+
+export const getMany = guestGetMany('lxc');

@@ -1,0 +1,3 @@
+import { snapshotGetMany } from '../guest/snapshots';
+
+export const getSnapshots = snapshotGetMany('lxc');

@@ -1,0 +1,3 @@
+import { guestMigrate } from '../guest/common';
+
+export const migrate = guestMigrate('lxc');

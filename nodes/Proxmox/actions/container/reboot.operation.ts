@@ -1,0 +1,3 @@
+import { powerAction } from '../guest/common';
+
+export const reboot = powerAction('lxc', 'reboot');

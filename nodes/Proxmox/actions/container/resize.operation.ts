@@ -1,0 +1,3 @@
+import { guestResize } from '../guest/common';
+
+export const resize = guestResize('lxc');

@@ -1,0 +1,3 @@
+import { snapshotRollback } from '../guest/snapshots';
+
+export const rollbackSnapshot = snapshotRollback('lxc');

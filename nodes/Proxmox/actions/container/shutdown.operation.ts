@@ -1,0 +1,3 @@
+import { shutdownAction } from '../guest/common';
+
+export const shutdown = shutdownAction('lxc');

@@ -1,0 +1,3 @@
+import { powerAction } from '../guest/common';
+
+export const suspend = powerAction('lxc', 'suspend');

@@ -1,0 +1,3 @@
+import { guestUpdateConfig } from '../guest/lifecycle';
+
+export const updateConfig = guestUpdateConfig('lxc');

@@ -1,0 +1,247 @@
+import type { NodeApiError } from 'n8n-workflow';
+
+import { runNode, runNodeForResult } from '../../helpers/engine';
+import type { ProxmoxSimulator } from '../../simulators/proxmox';
+import { locator, NODE, startSim, stopSim, tokenCredentials } from './setup';
+
+let sim: ProxmoxSimulator;
+let credentials: ReturnType<typeof tokenCredentials>;
+beforeAll(async () => {
+	sim = await startSim();
+	credentials = tokenCredentials(sim);
+});
+afterAll(async () => await stopSim(sim));
+
+const vm = (operation: string, parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
+	runNode(NODE, { resource: 'vm', operation, ...parameters } as never, { credentials, ...options });
+
+describe('VM reads', () => {
+	it('lists every VM of the cluster with status and numbers as numbers', async () => {
+		const out = await vm('getMany', { returnAll: true });
+		const ids = out.map((i) => i.json.vmid);
+		expect(ids).toEqual(expect.arrayContaining([100, 101, 102, 103, 104, 105]));
+		expect(out.every((i) => i.json.type === 'qemu')).toBe(true);
+		const web = out.find((i) => i.json.vmid === 100)!.json;
+		expect(web).toMatchObject({ name: 'web01', node: 'pve1', status: 'running' });
+		expect(typeof web.maxmem).toBe('number');
+		const stopped = await vm('getMany', { filters: { status: 'stopped' } });
+		expect(stopped.every((i) => i.json.status === 'stopped')).toBe(true);
+	});
+
+	it('gets one VM by name with status and config', async () => {
+		const [item] = await vm('get', { guest: locator('db01', 'name') });
+		expect(item.json).toMatchObject({ vmid: 101, node: 'pve1', status: 'running' });
+		expect((item.json.config as Record<string, unknown>).cores).toBe(4);
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('reads RRD metrics', async () => {
+		const out = await vm('getMetrics', { guest: locator(100), timeframe: 'hour', cf: 'AVERAGE' });
+		expect(out.length).toBeGreaterThan(10);
+		expect(out[0].json).toMatchObject({ vmid: 100, node: 'pve1' });
+		expect(typeof out[0].json.time).toBe('number');
+	});
+
+	it('fails clearly for a VMID that does not exist', async () => {
+		await expect(vm('get', { guest: locator(99999) })).rejects.toThrow(/No VM with VMID 99999 exists/);
+		await expect(vm('get', { guest: locator(99999) })).rejects.toMatchObject({ name: 'NodeOperationError' });
+	});
+
+	it('refuses a container VMID on the VM resource', async () => {
+		await expect(vm('get', { guest: locator(200) })).rejects.toThrow(/VMID 200 is a container/);
+	});
+
+	it('continues on fail with an error item per failing input', async () => {
+		const out = await runNode(NODE, { resource: 'vm', operation: 'get', guest: '={{ { "__rl": true, "mode": "id", "value": String($json.id) } }}' } as never, {
+			credentials,
+			continueOnFail: true,
+			items: [{ id: 100 }, { id: 99998 }],
+		});
+		expect(out[0].json.vmid).toBe(100);
+		expect(out[1].json.error).toMatch(/No VM with VMID 99998/);
+		expect(out[1].pairedItem).toEqual({ item: 1 });
+	});
+});
+
+describe('VM power and lifecycle', () => {
+	it('starts a stopped VM and waits for the task', async () => {
+		const [item] = await vm('start', { guest: locator(102) });
+		expect(item.json).toMatchObject({ vmid: 102, node: 'pve2', status: 'stopped', exitStatus: 'OK', success: true });
+		expect(String(item.json.upid)).toMatch(/^UPID:pve2:.*:qmstart:102:root@pam!sim:$/);
+		const [after] = await vm('get', { guest: locator(102) });
+		expect(after.json.status).toBe('running');
+	});
+
+	it('returns the UPID at once when not waiting', async () => {
+		const [item] = await vm('shutdown', { guest: locator(102), waitForCompletion: false, shutdownTimeout: 30 });
+		expect(item.json.upid).toMatch(/^UPID:pve2:/);
+		expect(item.json.exitStatus).toBeUndefined();
+		const [done] = await runNode(NODE, { resource: 'task', operation: 'wait', upid: item.json.upid, timeout: 30 } as never, { credentials });
+		expect(done.json).toMatchObject({ success: true, exitStatus: 'OK' });
+	});
+
+	it('creates a VM on the next free VMID, updates, resizes, clones and deletes it', async () => {
+		const [created] = await vm('create', { node: locator('pve3', 'name'), newVmid: 0, name: 'n8n-test', memory: 1024, cores: 1, disk: 'local-lvm:4' });
+		expect(created.json.success).toBe(true);
+		const vmid = Number(created.json.vmid);
+		expect(vmid).toBeGreaterThanOrEqual(106);
+		const [updated] = await vm('updateConfig', {
+			guest: locator(vmid),
+			extraParameters: { parameter: [{ name: 'memory', value: '2048' }, { name: 'tags', value: 'n8n' }] },
+		});
+		// PVE 8.1+ declares memory a property string ("[current=]<integer>").
+		expect(String((updated.json.config as Record<string, unknown>).memory)).toBe('2048');
+		const [resized] = await vm('resize', { guest: locator(vmid), disk: 'scsi0', size: '+2G' });
+		expect(resized.json.vmid).toBe(vmid);
+		const [clone] = await vm('clone', { guest: locator(vmid), newVmid: 0, cloneName: 'n8n-clone', full: true });
+		expect(clone.json.success).toBe(true);
+		const cloneId = Number(clone.json.vmid);
+		expect(cloneId).not.toBe(vmid);
+		for (const id of [cloneId, vmid]) {
+			const [deleted] = await vm('delete', { guest: locator(id), purge: true });
+			expect(deleted.json.success).toBe(true);
+		}
+		await expect(vm('get', { guest: locator(vmid) })).rejects.toThrow(/No VM with VMID/);
+	});
+
+	it('migrates a running VM online to another node', async () => {
+		const [item] = await vm('migrate', { guest: locator(105), target: 'pve1', online: true });
+		expect(item.json).toMatchObject({ success: true, node: 'pve3' });
+		const [after] = await vm('get', { guest: locator(105) });
+		expect(after.json.node).toBe('pve1');
+	});
+});
+
+describe('VM snapshots', () => {
+	it('creates (with RAM), lists, rolls back and deletes a snapshot', async () => {
+		const [created] = await vm('createSnapshot', { guest: locator(100), snapname: 'n8n_snap', snapDescription: 'from n8n', vmstate: true });
+		expect(created.json).toMatchObject({ success: true, snapshot: 'n8n_snap' });
+		const list = await vm('getSnapshots', { guest: locator(100) });
+		const snap = list.find((i) => i.json.name === 'n8n_snap');
+		expect(snap?.json).toMatchObject({ description: 'from n8n' });
+		expect(snap?.json.vmstate).toBe(true);
+		const [rolled] = await vm('rollbackSnapshot', { guest: locator(100), snapshot: locator('n8n_snap', 'name') });
+		expect(rolled.json.success).toBe(true);
+		const [deleted] = await vm('deleteSnapshot', { guest: locator(100), snapshot: locator('n8n_snap', 'name') });
+		expect(deleted.json.success).toBe(true);
+		expect((await vm('getSnapshots', { guest: locator(100) })).some((i) => i.json.name === 'n8n_snap')).toBe(false);
+	});
+});
+
+describe('guest agent', () => {
+	it('pings, runs a command and reads a file', async () => {
+		const [ping] = await vm('agentPing', { guest: locator(100) });
+		expect(ping.json.responding).toBe(true);
+		const [exec] = await vm('agentExec', { guest: locator(100), command: 'uname -a', execTimeout: 10 });
+		expect(exec.json.exitCode).toBe(0);
+		expect(typeof exec.json.stdout).toBe('string');
+		const [file] = await vm('agentFileRead', { guest: locator(100), file: '/etc/hostname' });
+		expect(typeof file.json.content).toBe('string');
+	});
+
+	it('reports a VM without a running agent as an API error', async () => {
+		await expect(vm('agentPing', { guest: locator(104) })).rejects.toMatchObject({ name: 'NodeApiError', httpCode: '500' });
+	});
+});
+
+describe('AI tool use and dry run', () => {
+	it('refuses destructive operations from an AI agent by default', async () => {
+		const error = await vm('delete', { guest: locator(102) }, { asTool: true }).catch((e: Error) => e);
+		expect(error.name).toBe('NodeOperationError');
+		expect(error.message).toMatch(/Refused: "Delete a VM" .* destructive/);
+		const [still] = await vm('get', { guest: locator(102) });
+		expect(still.json.vmid).toBe(102);
+	});
+
+	it('allows reads and writes from an AI agent', async () => {
+		const out = await vm('getMany', { returnAll: true }, { asTool: true });
+		expect(out.length).toBeGreaterThan(3);
+	});
+
+	it('makes a forced shutdown destructive, a plain one not', async () => {
+		await expect(vm('shutdown', { guest: locator(103), forceStop: true }, { asTool: true })).rejects.toThrow(/Refused/);
+	});
+
+	it('runs destructive operations from AI when the owner allows it', async () => {
+		const [item] = await vm('stop', { guest: locator(103), allowDestructiveFromAi: true }, { asTool: true });
+		expect(item.json.success).toBe(true);
+	});
+
+	it('returns the exact request in dry run and sends nothing', async () => {
+		const [item] = await vm('delete', { guest: locator(102), purge: true, dryRun: true }, { asTool: true });
+		expect(item.json).toMatchObject({ dryRun: true, resource: 'vm', operation: 'delete', safety: 'destructive' });
+		const request = item.json.request as Record<string, string>;
+		expect(request.method).toBe('DELETE');
+		expect(request.url).toBe(`https://${sim.host}:${sim.port}/api2/json/nodes/pve2/qemu/102?purge=1&destroy-unreferenced-disks=1`);
+		expect(request.authentication).toBe('API token root@pam!sim');
+		expect(JSON.stringify(item.json)).not.toContain(sim.token.secret);
+		const [still] = await vm('get', { guest: locator(102) });
+		expect(still.json.vmid).toBe(102);
+	});
+
+	it('shows the form body of a write in dry run', async () => {
+		const [item] = await vm('createSnapshot', { guest: locator(101), snapname: 'dry', vmstate: true, dryRun: true });
+		expect((item.json.request as Record<string, string>).body).toBe('snapname=dry&vmstate=1');
+	});
+});
+
+describe('failures', () => {
+	it('names the missing privilege and path (token with privilege separation)', async () => {
+		// Privilege separation: the token gets the intersection of its own and its user's ACLs.
+		const limited = sim.control.createToken('auditor@pve', 'ro', { privsep: true, acl: [{ path: '/', roleid: 'PVEAuditor' }] });
+		sim.control.setAcl('/', 'PVEAuditor', 'auditor@pve');
+		const creds = tokenCredentials(sim, { tokenId: limited.tokenid, tokenSecret: limited.secret });
+		const error = (await runNode(NODE, { resource: 'vm', operation: 'start', guest: locator(104) } as never, { credentials: creds }).catch((e) => e)) as NodeApiError;
+		expect(error.name).toBe('NodeApiError');
+		expect(error.httpCode).toBe('403');
+		expect(error.description).toMatch(/lacks VM\.PowerMgmt on \/vms\/104/);
+		expect(JSON.stringify(error)).not.toContain(limited.secret);
+	});
+
+	it('reports a bad token as 401 without leaking the secret', async () => {
+		const creds = tokenCredentials(sim, { tokenSecret: 'ffffffff-0000-4000-8000-000000000000' });
+		const error = (await runNode(NODE, { resource: 'vm', operation: 'getMany' } as never, { credentials: creds }).catch((e) => e)) as NodeApiError;
+		expect(error.httpCode).toBe('401');
+		expect(JSON.stringify(error)).not.toContain('ffffffff-0000-4000-8000-000000000000');
+	});
+
+	it('surfaces 595/596 when the guest\'s node is offline', async () => {
+		sim.control.takeNodeOffline('pve3');
+		try {
+			const error = (await vm('get', { guest: locator(104) }).catch((e) => e)) as NodeApiError;
+			expect(error.name).toBe('NodeApiError');
+			expect(['595', '596']).toContain(error.httpCode);
+			expect(error.description).toMatch(/did not answer/);
+		} finally {
+			sim.control.bringNodeOnline('pve3');
+		}
+	});
+
+	it('fails on a TLS fingerprint mismatch and shows the presented fingerprint', async () => {
+		const creds = tokenCredentials(sim, { fingerprint: 'AA'.repeat(32) });
+		const error = (await runNode(NODE, { resource: 'vm', operation: 'getMany' } as never, { credentials: creds }).catch((e) => e)) as NodeApiError;
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toContain(sim.fingerprint);
+	});
+
+	it('turns a failed task into an error carrying the log tail, or an error item', async () => {
+		sim.control.lockGuest(101, 'backup');
+		try {
+			const result = await runNodeForResult(NODE, { resource: 'vm', operation: 'start', guest: locator(101) } as never, { credentials, continueOnFail: true });
+			const [item] = result.output('Node');
+			expect(item.json.error).toMatch(/locked|lock/i);
+		} finally {
+			sim.control.lockGuest(101, null);
+		}
+	});
+
+	it('times out waiting for a slow task and says the task continues', async () => {
+		sim.control.injectFault({ path: '/tasks/.*/status$', kind: 'hang' });
+		try {
+			const error = (await vm('shutdown', { guest: locator(100), waitTimeout: 1 }).catch((e) => e)) as Error;
+			expect(error.message).toMatch(/still running after 1 s/);
+		} finally {
+			sim.control.clearFaults();
+		}
+	});
+});
