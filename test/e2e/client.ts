@@ -79,10 +79,13 @@ export class N8nClient {
 		}
 	}
 
-	/** Runs a workflow once, as `n8n execute` does (manual mode, in a separate n8n process). */
+	/**
+	 * Runs a workflow once, as `n8n execute` does (manual mode, in a separate n8n process). n8n 2.41
+	 * prints the run data at log level info, so a lower level would hide it.
+	 */
 	async execute(workflowId: string): Promise<ExecutionSummary['data']> {
 		const { stdout } = await run(join(this.state.n8nDir, 'node_modules', '.bin', 'n8n'), ['execute', `--id=${workflowId}`, '--rawOutput'], {
-			env: n8nEnv(this.state, { N8N_PORT: String(this.state.port + 1000), N8N_LOG_LEVEL: 'error' }),
+			env: n8nEnv(this.state, { N8N_PORT: String(this.state.port + 1000), N8N_RUNNERS_BROKER_PORT: String(this.state.port + 1001), N8N_LOG_LEVEL: 'info' }),
 			maxBuffer: 64 * 1024 * 1024,
 			timeout: 180000,
 		}).catch((error: { stdout?: string; stderr?: string; message: string }) => {

@@ -120,6 +120,9 @@ export function n8nEnv(state: Pick<N8nState, 'n8nDir' | 'userFolder' | 'port' | 
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_RUNNERS_ENABLED: 'false',
+		// n8n's task broker still listens (default 5679): one port per instance, so parallel
+		// instances (another e2e run, `n8n execute`) do not collide.
+		N8N_RUNNERS_BROKER_PORT: String(state.port + 1),
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
