@@ -11,8 +11,15 @@ import { freePort, PACKAGE_NAME } from './n8n';
 
 const run = promisify(execFile);
 
-async function logger(args: string[]): Promise<void> {
-	await run('logger', args, { timeout: 10_000 });
+async function logger(args: string[], input?: string): Promise<void> {
+	if (input === undefined) {
+		await run('logger', args, { timeout: 10_000 });
+		return;
+	}
+	await new Promise<void>((resolve, reject) => {
+		const child = execFile('logger', args, { timeout: 10_000 }, (error) => (error ? reject(error) : resolve()));
+		child.stdin?.end(input);
+	});
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -69,5 +76,35 @@ describe('Syslog Trigger in a real n8n', () => {
 		const deadline = Date.now() + 15_000;
 		while (!(await portIsFree(port)) && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 200));
 		expect(await portIsFree(port)).toBe(true);
+	});
+	it('with Max Concurrent Executions = 1, runs executions one after another until every message is in', async () => {
+		const port = await freePort();
+		const workflowId = await client.createWorkflow({
+			name: 'e2e: Syslog Trigger, one execution at a time',
+			nodes: [
+				{
+					id: 'a3c7d1e2-0000-4000-8000-000000005515',
+					name: 'Syslog Trigger',
+					type: `${PACKAGE_NAME}.syslogTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { protocol: 'tcp', host: '127.0.0.1', port, options: { maxConcurrentExecutions: 1, rateLimit: 0 } },
+				},
+			],
+			connections: {},
+		});
+		await client.publish(workflowId);
+		try {
+			const deadline = Date.now() + 15_000;
+			while ((await portIsFree(port)) && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 200));
+			const lines = Array.from({ length: 5 }, (_, i) => `queued ${i}`).join('\n');
+			await logger(['-n', '127.0.0.1', '-P', String(port), '-T', '--octet-count', '-t', 'seq'], `${lines}\n`);
+			// n8n reports each finished execution back to the trigger; otherwise only the first would run.
+			const executions = await client.waitForExecutions(workflowId, 5, 60_000);
+			const messages = executions.flatMap((execution) => nodeOutput(execution.data, 'Syslog Trigger')).map((item) => item.message);
+			expect(messages.sort()).toEqual(Array.from({ length: 5 }, (_, i) => `queued ${i}`));
+		} finally {
+			await client.unpublish(workflowId);
+		}
 	});
 });
