@@ -157,7 +157,6 @@ export class ProxmoxClient {
 					continue;
 				}
 				// This client has no n8n node to attach; callers convert with toNodeError().
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				throw error;
 			}
 		}
@@ -237,7 +236,6 @@ export class ProxmoxClient {
 				try {
 					return await this.login(endpoint, cached.ticket);
 				} catch (error) {
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- converted by callers (toNodeError)
 					if (error instanceof TransportError) throw error;
 					// A refused renewal falls back to a password login below.
 				}

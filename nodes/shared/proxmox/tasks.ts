@@ -119,7 +119,6 @@ export async function waitForTask(client: ProxmoxClient, upid: string, options: 
 			// A poll that timed out or lost its connection says nothing about the task: keep
 			// polling until the deadline (reads are safe to repeat).
 			const transient = error instanceof TransportError && error.kind !== 'tls' && error.kind !== 'aborted';
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- converted by callers (toNodeError)
 			if (!notYet && !transient) throw error;
 		}
 		if (last?.status === 'stopped') break;

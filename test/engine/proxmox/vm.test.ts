@@ -146,7 +146,7 @@ describe('guest agent', () => {
 
 describe('AI tool use and dry run', () => {
 	it('refuses destructive operations from an AI agent by default', async () => {
-		const error = await vm('delete', { guest: locator(102) }, { asTool: true }).catch((e: Error) => e);
+		const error = (await vm('delete', { guest: locator(102) }, { asTool: true }).catch((e: Error) => e)) as Error;
 		expect(error.name).toBe('NodeOperationError');
 		expect(error.message).toMatch(/Refused: "Delete a VM" .* destructive/);
 		const [still] = await vm('get', { guest: locator(102) });
