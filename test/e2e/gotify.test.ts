@@ -88,6 +88,9 @@ describe('Gotify in a real n8n', () => {
 				application: 'Proxmox',
 				contentType: 'text/markdown',
 			});
+			// n8n saved the trigger's cursor with the workflow, so a restart resumes after this message.
+			const saved = await client.api<{ staticData?: Record<string, { lastId?: string }> }>('GET', `/workflows/${listener}`);
+			expect(saved.staticData?.['node:Gotify Trigger']?.lastId).toBe(String(sent.id));
 		} finally {
 			await client.unpublish(listener);
 		}

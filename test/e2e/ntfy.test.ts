@@ -87,6 +87,9 @@ describe('ntfy in a real n8n', () => {
 				tags: ['warning'],
 				actions: [expect.objectContaining({ action: 'view', label: 'Open Proxmox', url: 'https://pve1:8006/' })],
 			});
+			// n8n saved the trigger's cursor with the workflow, so a restart resumes after this message.
+			const saved = await client.api<{ staticData?: Record<string, { lastId?: string }> }>('GET', `/workflows/${listener}`);
+			expect(saved.staticData?.['node:ntfy Trigger']?.lastId).toBe(published.id);
 		} finally {
 			await client.unpublish(listener);
 		}
