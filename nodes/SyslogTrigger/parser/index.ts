@@ -55,18 +55,32 @@ export function parseSyslog(input: string, options: ParseOptions): ParsedSyslog 
 		};
 	}
 	const afterPri = text.slice(priority.end);
-	const base = {
-		facilityCode: priority.facilityCode,
-		facility: priority.facility,
-		severityCode: priority.severityCode,
-		severity: priority.severity,
-	};
+	// Object literals with every field written out: this runs for every message, and spreads are slower.
 	if (afterPri.charCodeAt(0) === 49 /* 1 */ && afterPri.charCodeAt(1) === 32) {
 		const fields = parseRfc5424(afterPri);
-		if (!('error' in fields)) return { format: 'rfc5424', ...base, ...fields, parseError: null };
+		if (!('error' in fields)) {
+			return {
+				format: 'rfc5424',
+				facilityCode: priority.facilityCode,
+				facility: priority.facility,
+				severityCode: priority.severityCode,
+				severity: priority.severity,
+				timestamp: fields.timestamp,
+				hostname: fields.hostname,
+				appName: fields.appName,
+				procId: fields.procId,
+				msgId: fields.msgId,
+				structuredData: fields.structuredData,
+				message: fields.message,
+				parseError: null,
+			};
+		}
 		return {
 			format: 'invalid',
-			...base,
+			facilityCode: priority.facilityCode,
+			facility: priority.facility,
+			severityCode: priority.severityCode,
+			severity: priority.severity,
 			timestamp: null,
 			hostname: null,
 			appName: null,
@@ -77,12 +91,20 @@ export function parseSyslog(input: string, options: ParseOptions): ParsedSyslog 
 			parseError: `invalid RFC 5424 message: ${fields.error}`,
 		};
 	}
+	const fields = parseRfc3164(afterPri, options);
 	return {
 		format: 'rfc3164',
-		...base,
-		...parseRfc3164(afterPri, options),
+		facilityCode: priority.facilityCode,
+		facility: priority.facility,
+		severityCode: priority.severityCode,
+		severity: priority.severity,
+		timestamp: fields.timestamp,
+		hostname: fields.hostname,
+		appName: fields.appName,
+		procId: fields.procId,
 		msgId: null,
 		structuredData: null,
+		message: fields.message,
 		parseError: null,
 	};
 }

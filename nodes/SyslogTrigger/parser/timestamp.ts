@@ -86,6 +86,8 @@ export interface BsdTimestamp {
 	fraction: string | undefined;
 	/** Characters consumed from the start of the text. */
 	length: number;
+	/** The timestamp as sent. */
+	text: string;
 }
 
 function twoDigits(text: string, at: number): number {
@@ -127,7 +129,7 @@ export function readBsdTimestamp(text: string): BsdTimestamp | null {
 			length = end;
 		}
 	}
-	return { month, day, hour, minute, second, fraction, length };
+	return { month, day, hour, minute, second, fraction, length, text: text.slice(0, length) };
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -179,7 +181,7 @@ function wallTimeToEpoch(timeZone: string, year: number, stamp: BsdTimestamp): n
  */
 export function resolveBsdTimestamp(stamp: BsdTimestamp, now: Date, timeZone: string): string | null {
 	// The year chosen for a stamp only changes months later, so an hour-long cache is exact.
-	const key = `${stamp.month}|${stamp.day}|${stamp.hour}|${stamp.minute}|${stamp.second}|${stamp.fraction}|${timeZone}|${Math.floor(now.getTime() / 3_600_000)}`;
+	const key = `${stamp.text}|${timeZone}|${Math.floor(now.getTime() / 3_600_000)}`;
 	const cached = resolvedCache.get(key);
 	if (cached !== undefined) return cached;
 	const resolved = resolveUncached(stamp, now, timeZone);
