@@ -181,6 +181,16 @@ describe('Syslog Trigger lifecycle', () => {
 		}
 	});
 
+	it.each([
+		[{ filters: { messagePattern: '(' } }, /Message Pattern: invalid regular expression/],
+		[{ filters: { hostnames: '/[/' } }, /Hostnames: invalid regular expression/],
+		[{ filters: { allowedSources: '10.0.0.0/33' } }, /Allowed Sources: "10\.0\.0\.0\/33" is not an IP address or CIDR range/],
+		[{ options: { timezone: 'Mars/Olympus' } }, /Unknown timezone "Mars\/Olympus"/],
+	])('fails activation on invalid settings %j', async (parameters, message) => {
+		const port = await freePort();
+		await expect(startTrigger(TYPE, { host: '127.0.0.1', port, protocol: 'udp', ...parameters } as never)).rejects.toThrow(message);
+	});
+
 	it('closes every socket and connection at once on deactivation', async () => {
 		const { port, trigger } = await listen({ protocol: 'udpAndTcp', options: quiet });
 		const client = connectTcp(port, '127.0.0.1');
