@@ -21,8 +21,8 @@ export class GotifyStreamSource implements StreamSource<GotifyMessage> {
 		return String(message.id);
 	}
 
-	isOld(id: string, cursor: StreamCursor): boolean {
-		return cursor.lastId !== undefined && Number(id) <= Number(cursor.lastId);
+	isOld(message: GotifyMessage, cursor: StreamCursor): boolean {
+		return cursor.lastId !== undefined && message.id <= Number(cursor.lastId);
 	}
 
 	isFatal(error: Error): boolean {

@@ -38,6 +38,19 @@ export class NtfyStreamSource implements StreamSource<NtfyStreamMessage> {
 		return message.id;
 	}
 
+	timeOf(message: NtfyStreamMessage): number {
+		return message.time;
+	}
+
+	/**
+	 * A replay after an id the server no longer caches starts from its oldest message: anything
+	 * older than the newest time already delivered was delivered (same-second ones are caught by
+	 * the recent-id list).
+	 */
+	isOld(message: NtfyStreamMessage, cursor: StreamCursor): boolean {
+		return cursor.lastTime !== undefined && message.time < cursor.lastTime;
+	}
+
 	async initialCursor(): Promise<StreamCursor> {
 		return { startedAt: Math.floor(Date.now() / 1000) };
 	}

@@ -11,6 +11,8 @@ export interface StreamCursor {
 	recentIds?: string[];
 	/** Unix seconds of the first activation (resume point before any message arrived). */
 	startedAt?: number;
+	/** Newest message time seen (source's clock), for sources whose ids carry no order. */
+	lastTime?: number;
 }
 
 const RECENT_LIMIT = 100;
@@ -23,6 +25,7 @@ export class CursorStore {
 			lastId: typeof this.data.lastId === 'string' ? this.data.lastId : undefined,
 			recentIds: Array.isArray(this.data.recentIds) ? (this.data.recentIds as string[]) : undefined,
 			startedAt: typeof this.data.startedAt === 'number' ? this.data.startedAt : undefined,
+			lastTime: typeof this.data.lastTime === 'number' ? this.data.lastTime : undefined,
 		};
 	}
 
@@ -30,12 +33,14 @@ export class CursorStore {
 		if (cursor.lastId !== undefined) this.data.lastId = cursor.lastId;
 		if (cursor.recentIds !== undefined) this.data.recentIds = cursor.recentIds;
 		if (cursor.startedAt !== undefined) this.data.startedAt = cursor.startedAt;
+		if (cursor.lastTime !== undefined) this.data.lastTime = cursor.lastTime;
 	}
 
 	/** Moves the cursor past `id`. Assigning whole values marks n8n's static data as changed. */
-	remember(id: string): void {
-		const recent = [...(this.read().recentIds ?? []), id].slice(-RECENT_LIMIT);
+	remember(id: string, time?: number): void {
+		const cursor = this.read();
 		this.data.lastId = id;
-		this.data.recentIds = recent;
+		this.data.recentIds = [...(cursor.recentIds ?? []), id].slice(-RECENT_LIMIT);
+		if (time !== undefined && (cursor.lastTime === undefined || time > cursor.lastTime)) this.data.lastTime = time;
 	}
 }

@@ -27,8 +27,10 @@ export interface StreamSource<M> {
 	missedSince?(cursor: StreamCursor): Promise<M[]>;
 	/** The cursor of a first activation, so a gap before the first message is covered too. */
 	initialCursor?(): Promise<StreamCursor>;
-	/** For ordered ids: true when `id` is at or before the cursor (already delivered). */
-	isOld?(id: string, cursor: StreamCursor): boolean;
+	/** True when the message is at or before the cursor, i.e. already delivered (ordered ids, times). */
+	isOld?(message: M, cursor: StreamCursor): boolean;
+	/** The message's time on the source's clock, kept as `lastTime` in the cursor. */
+	timeOf?(message: M): number | undefined;
 	/** Errors a retry cannot fix (bad credentials, no permission): stop instead of looping. */
 	isFatal(error: Error): boolean;
 }
@@ -143,8 +145,8 @@ export class ResumableStream<M> {
 		const id = source.idOf(message);
 		if (resume) {
 			const cursor = store.read();
-			if (cursor.recentIds?.includes(id) || source.isOld?.(id, cursor)) return;
-			store.remember(id);
+			if (cursor.recentIds?.includes(id) || source.isOld?.(message, cursor)) return;
+			store.remember(id, source.timeOf?.(message));
 		}
 		this.options.deliver(message);
 	}

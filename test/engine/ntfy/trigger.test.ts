@@ -98,6 +98,27 @@ describe('ntfy Trigger', () => {
 		expect(messages(second.emitted)).toEqual(['two', 'three', 'four']);
 	});
 
+	it('emits nothing twice when the resume id has left the server cache (full replay)', async () => {
+		sim = await startNtfySimulator();
+		const first = await start({ topics: 't1' });
+		await sim.waitForSubscribers(1);
+		sim.publishDirect('t1', 'old');
+		await first.waitForEmit(1);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const newer = sim.publishDirect('t1', 'newer');
+		await first.waitForEmit(2);
+		await first.close();
+		// ntfy answers an unknown since id with every cached message. "old" has also left the list of
+		// recent ids (as after 100 more messages): the newest delivered time must rule it out.
+		const saved = { ...(JSON.parse(JSON.stringify(first.staticData)) as IDataObject), lastId: 'Expired00000', recentIds: [newer.id] };
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		sim.publishDirect('t1', 'three');
+		const second = await start({ topics: 't1' }, { staticData: saved });
+		await second.waitForEmit(1);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(messages(second.emitted)).toEqual(['three']);
+	});
+
 	it('covers a gap before the first message with the activation time', async () => {
 		sim = await startNtfySimulator();
 		const trigger = await start({ topics: 't1' });

@@ -18,7 +18,7 @@ class ScriptedSource implements StreamSource<Msg> {
 	duringCatchUp: Msg[] = [];
 
 	idOf = (message: Msg) => String(message.id);
-	isOld = (id: string, cursor: StreamCursor) => cursor.lastId !== undefined && Number(id) <= Number(cursor.lastId);
+	isOld = (message: Msg, cursor: StreamCursor) => cursor.lastId !== undefined && message.id <= Number(cursor.lastId);
 	isFatal = (error: Error) => error.message.startsWith('fatal');
 
 	async open(cursor: StreamCursor, events: StreamEvents<Msg>) {
