@@ -156,6 +156,29 @@ describe('Syslog Trigger with util-linux logger', () => {
 		socket.destroy();
 	});
 
+	it('limits TCP connections and closes idle ones', async () => {
+		const { port, trigger } = await listen({
+			protocol: 'tcp',
+			options: { ...quiet, maxConnections: 1, idleTimeout: 0.5, statistics: 'item' },
+		});
+		const first = connectTcp(port, '127.0.0.1');
+		await new Promise((resolve) => first.once('connect', resolve));
+		const firstClosed = new Promise((resolve) => first.once('close', resolve));
+		first.write('<13>1 - h first - - - hello\n');
+		await trigger.waitForEmit(1);
+		const second = connectTcp(port, '127.0.0.1');
+		second.on('error', () => undefined);
+		await new Promise((resolve) => second.once('close', resolve));
+		// The first connection, now silent, is closed by the idle timeout.
+		await firstClosed;
+		const third = connectTcp(port, '127.0.0.1');
+		third.end('<13>1 - h third - - - after idle close\n');
+		await trigger.waitForEmit(2);
+		const items = emittedItems(trigger.emitted);
+		expect(items.map((item) => item.appName)).toEqual(['first', 'third']);
+		expect(items[1].stats).toMatchObject({ tcp: { rejected: 1, idleClosed: 1, accepted: 2 } });
+	});
+
 	it('flags oversized messages as truncated', async () => {
 		const { port, trigger } = await listen({ protocol: 'tcp', options: { ...quiet, maxMessageBytes: 512 } });
 		const long = 'x'.repeat(3000);
