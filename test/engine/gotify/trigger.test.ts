@@ -168,6 +168,13 @@ describe('Gotify Trigger', () => {
 		expect(sim.requests.length).toBe(count);
 	});
 
+	it('explains that the trigger needs a client token', async () => {
+		await startSim();
+		const error = await start({}, { clientToken: '' }).catch((e: Error) => e);
+		expect((error as Error).message).toBe('This operation needs the Client Token in the Gotify credential (Gotify web UI > Clients)');
+		expect(sim.requests).toHaveLength(0);
+	});
+
 	it('stops with emitError when the client is deleted while streaming', async () => {
 		await startSim();
 		const trigger = await start();
