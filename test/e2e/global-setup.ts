@@ -1,11 +1,11 @@
 /**
  * Starts one real n8n 2.41.1 for all e2e tests, with the packed package installed as Community
- * Nodes installs it; its coordinates go to STATE_FILE for the test files.
+ * Nodes installs it; its coordinates go to stateFile() for the test files.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { installN8n, installPackageLikeCommunityNodes, makeUserFolder, packPackage, startN8n, STATE_FILE } from './n8n';
+import { installN8n, installPackageLikeCommunityNodes, makeUserFolder, packPackage, startN8n, stateFile } from './n8n';
 
 export default async function globalSetup(): Promise<void> {
 	const started = Date.now();
@@ -15,6 +15,6 @@ export default async function globalSetup(): Promise<void> {
 	await installPackageLikeCommunityNodes(tarball, userFolder);
 	const { state, child } = await startN8n({ n8nDir, userFolder });
 	child.unref();
-	writeFileSync(STATE_FILE, JSON.stringify({ ...state, tarball }, null, 2));
+	writeFileSync(stateFile(), JSON.stringify({ ...state, tarball }, null, 2));
 	process.stdout.write(`\ne2e: n8n 2.41.1 ready at ${state.url} in ${Math.round((Date.now() - started) / 1000)} s (user folder ${userFolder})\n`);
 }

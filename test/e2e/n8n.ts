@@ -227,11 +227,17 @@ export async function stopProcess(child: ChildProcess | number, timeoutMs = 1500
 	if (alive()) process.kill(pid, 'SIGKILL');
 }
 
-/** Where the global e2e setup leaves the running n8n's coordinates for the test files. */
-export const STATE_FILE = join(tmpdir(), `n8n-nodes-proxmox-mcp-e2e-${process.getuid?.() ?? 'user'}.json`);
+/**
+ * Where the global e2e setup leaves the running n8n's coordinates for the test files: one file
+ * per jest run (the path travels to the workers in the environment), so runs never share an n8n.
+ */
+export function stateFile(): string {
+	process.env.N8N_E2E_STATE_FILE ??= join(tmpdir(), `n8n-nodes-proxmox-mcp-e2e-${process.pid}-${Date.now()}.json`);
+	return process.env.N8N_E2E_STATE_FILE;
+}
 
 export function readState(): N8nState {
-	return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as N8nState;
+	return JSON.parse(readFileSync(stateFile(), 'utf8')) as N8nState;
 }
 
 export function makeUserFolder(prefix = 'n8n-e2e-'): string {
