@@ -1,6 +1,6 @@
 import { NodeOperationError, type INodeType, type ITriggerFunctions } from 'n8n-workflow';
 
-import { registerNodeType, runNode, runNodeForResult, startTrigger, runWorkflow, START_NODE_TYPE } from '../helpers/engine';
+import { registerNodeType, runNode, runNodeForResult, runWebhook, runWebhookMethod, startTrigger, runWorkflow, START_NODE_TYPE } from '../helpers/engine';
 
 const echo: INodeType = {
 	description: {
@@ -104,5 +104,62 @@ describe('engine harness', () => {
 		await handle.close();
 		expect(emitted[0][0][0].json.n).toBe(11);
 		expect(handle.staticData.n).toBeGreaterThanOrEqual(12);
+	});
+});
+
+describe('webhook nodes', () => {
+	const hook: INodeType = {
+		description: {
+			displayName: 'Hook',
+			name: 'hook',
+			group: ['trigger'],
+			version: 1,
+			description: 'Receives',
+			defaults: { name: 'Hook' },
+			inputs: [],
+			outputs: ['main'],
+			webhooks: [{ name: 'default', httpMethod: 'POST', path: 'hook', responseMode: 'onReceived' }],
+			properties: [],
+		},
+		webhookMethods: {
+			default: {
+				async checkExists() {
+					return Boolean(this.getWorkflowStaticData('node').registered);
+				},
+				async create() {
+					this.getWorkflowStaticData('node').registered = this.getNodeWebhookUrl('default');
+					return true;
+				},
+				async delete() {
+					delete this.getWorkflowStaticData('node').registered;
+					return true;
+				},
+			},
+		},
+		async webhook() {
+			const body = this.getBodyData();
+			if (this.getHeaderData()['x-token'] !== 'ok') {
+				this.getResponseObject().status(401).send('unauthorized');
+				return { noWebhookResponse: true };
+			}
+			return { workflowData: [[{ json: body }]] };
+		},
+	};
+
+	beforeAll(() => registerNodeType('test.hook', hook));
+
+	it('delivers a request to webhook() and records direct responses', async () => {
+		const ok = await runWebhook('test.hook', {}, { headers: { 'X-Token': 'ok' }, body: { title: 'backup failed' } });
+		expect(ok.response.workflowData?.[0][0].json).toEqual({ title: 'backup failed' });
+		const denied = await runWebhook('test.hook', {}, { headers: {}, body: {} });
+		expect(denied.sent).toMatchObject({ status: 401, body: 'unauthorized' });
+	});
+
+	it('runs the activation lifecycle with static data', async () => {
+		const created = await runWebhookMethod('test.hook', {}, 'create');
+		expect(created.staticData.registered).toBe(created.webhookUrl);
+		expect(created.webhookUrl).toContain('/webhook/');
+		const exists = await runWebhookMethod('test.hook', {}, 'checkExists', { staticData: created.staticData });
+		expect(exists.result).toBe(true);
 	});
 });

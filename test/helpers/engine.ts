@@ -15,9 +15,11 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 import {
 	CredentialTestContext,
 	ExecutionLifecycleHooks,
+	HookContext,
 	LoadOptionsContext,
 	PollContext,
 	TriggerContext,
+	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import {
@@ -40,6 +42,8 @@ import {
 	type IRun,
 	type ITaskData,
 	type IVersionedNodeType,
+	type IWebhookData,
+	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
 	type NodeParameterValueType,
 	type WorkflowExecuteMode,
@@ -381,9 +385,19 @@ export function qualify(type: string): string {
 	return type.includes('.') ? type : `${PACKAGE_NAME}.${type}`;
 }
 
-function singleNodeWorkflow(type: string, parameters: INodeParameters, credentials: CredentialsByType, staticData?: IDataObject) {
+function singleNodeWorkflow(
+	type: string,
+	parameters: INodeParameters,
+	credentials: CredentialsByType,
+	staticData?: IDataObject,
+	webhookId?: string,
+) {
 	const workflow = buildWorkflow(
-		{ nodes: [{ name: 'Node', type: qualify(type), parameters }], connections: {}, staticData: staticData ? { 'node:Node': staticData } : {} },
+		{
+			nodes: [{ name: 'Node', type: qualify(type), parameters, webhookId }],
+			connections: {},
+			staticData: staticData ? { 'node:Node': staticData } : {},
+		},
 		credentials,
 	);
 	return { workflow, node: workflow.getNode('Node') as INode };
@@ -521,6 +535,112 @@ export async function callNodeMethod(
 	const method = nodeType.methods?.loadOptions?.[name];
 	if (!method) throw new Error(`${type} has no loadOptions ${name}`);
 	return await method.call(context);
+}
+
+export interface WebhookRequest {
+	method?: string;
+	headers?: Record<string, string>;
+	body?: unknown;
+	query?: Record<string, string>;
+	params?: Record<string, string>;
+	/** Raw body bytes (n8n keeps them as `rawBody` for signature checks). */
+	rawBody?: Buffer;
+}
+
+export interface WebhookResult {
+	response: IWebhookResponseData;
+	/** What the node wrote to the HTTP response itself (when it answered directly). */
+	sent: { status?: number; headers: Record<string, string>; body?: unknown };
+	staticData: IDataObject;
+}
+
+function webhookData(workflow: Workflow, node: INode, additionalData: IWorkflowExecuteAdditionalData, name = 'default'): IWebhookData {
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const description = nodeType.description.webhooks?.find((webhook) => webhook.name === name);
+	if (!description) throw new Error(`${node.type} has no webhook named ${name}`);
+	return {
+		httpMethod: (description.httpMethod as IWebhookData['httpMethod']) ?? 'POST',
+		node: node.name,
+		path: String(description.path ?? node.webhookId ?? 'webhook'),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+	};
+}
+
+/** Delivers one HTTP request to a webhook node's `webhook()` as n8n's webhook server would. */
+export async function runWebhook(
+	type: string,
+	parameters: INodeParameters,
+	request: WebhookRequest,
+	options: { credentials?: CredentialsByType; staticData?: IDataObject; webhookId?: string; mode?: 'webhook' | 'manual' } = {},
+): Promise<WebhookResult> {
+	const credentials = options.credentials ?? {};
+	const { workflow, node } = singleNodeWorkflow(type, parameters, credentials, options.staticData, options.webhookId ?? 'test-webhook-id');
+	const sent: WebhookResult['sent'] = { headers: {} };
+	const response = {
+		status(code: number) {
+			sent.status = code;
+			return response;
+		},
+		setHeader(name: string, value: string) {
+			sent.headers[name.toLowerCase()] = value;
+			return response;
+		},
+		header(name: string, value: string) {
+			return response.setHeader(name, value);
+		},
+		json(body: unknown) {
+			sent.body = body;
+			return response;
+		},
+		send(body: unknown) {
+			sent.body = body;
+			return response;
+		},
+		end(body?: unknown) {
+			if (body !== undefined) sent.body = body;
+			return response;
+		},
+	};
+	const additionalData = createAdditionalData(credentials);
+	additionalData.httpRequest = {
+		method: request.method ?? 'POST',
+		headers: Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+		body: request.body ?? {},
+		query: request.query ?? {},
+		params: request.params ?? {},
+		rawBody: request.rawBody ?? Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {})),
+	} as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+	additionalData.httpResponse = response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData(workflow, node, additionalData), [], null);
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (!nodeType.webhook) throw new Error(`${type} is not a webhook node`);
+	const result = await nodeType.webhook.call(context);
+	return { response: result, sent, staticData: workflow.getStaticData('node', node) };
+}
+
+/**
+ * Runs a webhook node's lifecycle method (`checkExists`, `create` on activation, `delete` on
+ * deactivation) as n8n does when a workflow is published or unpublished.
+ */
+export async function runWebhookMethod(
+	type: string,
+	parameters: INodeParameters,
+	method: 'checkExists' | 'create' | 'delete',
+	options: { credentials?: CredentialsByType; staticData?: IDataObject; webhookId?: string; webhookName?: 'default' | 'setup' } = {},
+): Promise<{ result: boolean | undefined; staticData: IDataObject; webhookUrl: string }> {
+	const credentials = options.credentials ?? {};
+	const { workflow, node } = singleNodeWorkflow(type, parameters, credentials, options.staticData, options.webhookId ?? 'test-webhook-id');
+	const additionalData = createAdditionalData(credentials);
+	const data = webhookData(workflow, node, additionalData, options.webhookName);
+	const context = new HookContext(workflow, node, additionalData, 'trigger', 'activate', data);
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const hook = nodeType.webhookMethods?.[options.webhookName ?? 'default']?.[method];
+	if (!hook) throw new Error(`${type} has no webhookMethods.${options.webhookName ?? 'default'}.${method}`);
+	const result = await hook.call(context);
+	return { result, staticData: workflow.getStaticData('node', node), webhookUrl: context.getNodeWebhookUrl(options.webhookName ?? 'default') ?? '' };
 }
 
 export type { NodeParameterValueType };
