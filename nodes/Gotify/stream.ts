@@ -6,7 +6,7 @@
  */
 import type WebSocket from 'ws';
 
-import { openWebSocket, WebSocketHandshakeError } from '../shared/transport';
+import { openWebSocket, TransportError, WebSocketHandshakeError } from '../shared/transport';
 import type { LiveConnection, StreamCursor, StreamEvents, StreamSource } from '../shared/stream';
 import { gotifyRequest, GotifyServerError, pageMessages, tokenFor, type GotifyConnection, type GotifyMessage, type GotifyPage } from './transport';
 
@@ -25,7 +25,9 @@ export class GotifyStreamSource implements StreamSource<GotifyMessage> {
 		return cursor.lastId !== undefined && message.id <= Number(cursor.lastId);
 	}
 
+	/** Bad or wrong-kind tokens, a missing client token, or a certificate that fails verification. */
 	isFatal(error: Error): boolean {
+		if (error instanceof TransportError) return error.kind === 'tls';
 		if (error instanceof WebSocketHandshakeError) return error.status === 401 || error.status === 403 || error.status === 404;
 		if (error instanceof GotifyServerError) return error.isAuthFailure;
 		return error.name === 'GotifyConfigurationError';

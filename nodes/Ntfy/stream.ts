@@ -3,7 +3,7 @@
  * the subscriber missed (the server caches messages for 12 h by default), then streams live;
  * `open` and `keepalive` lines prove the connection is alive.
  */
-import { httpStream, LineSplitter } from '../shared/transport';
+import { httpStream, LineSplitter, TransportError } from '../shared/transport';
 import type { LiveConnection, StreamCursor, StreamEvents, StreamSource } from '../shared/stream';
 import { authHeaders, ntfyErrorFrom, ntfyUrl, NtfyServerError, type NtfyConnection } from './transport';
 
@@ -55,7 +55,9 @@ export class NtfyStreamSource implements StreamSource<NtfyStreamMessage> {
 		return { startedAt: Math.floor(Date.now() / 1000) };
 	}
 
+	/** Bad credentials, no permission, an invalid request or a certificate that fails verification. */
 	isFatal(error: Error): boolean {
+		if (error instanceof TransportError) return error.kind === 'tls';
 		return error instanceof NtfyServerError && (error.isAuthFailure || error.status === 400 || error.status === 404);
 	}
 

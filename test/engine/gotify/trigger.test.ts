@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { closeAllPools } from '../../../nodes/shared/transport';
 import { startTrigger, type TriggerHandle } from '../../helpers/engine';
+import { certificatesFor } from '../../simulators/proxmox/wire/certs';
 import { startGotifySimulator, type GotifyApplication, type GotifyClient, type GotifySimulator } from '../../simulators/gotify';
 
 let sim: GotifySimulator;
@@ -64,6 +65,24 @@ describe('Gotify Trigger', () => {
 		expect(item.json.id).toBe('2');
 		expect(trigger.emitted).toHaveLength(1);
 		expect(trigger.staticData.lastId).toBe('2');
+	});
+
+	it('streams over WSS with a pinned certificate; a wrong pin fails activation before the token is sent', async () => {
+		const certs = await certificatesFor('pve', '127.0.0.1', 'gotify');
+		await startSim({ tls: { certPem: certs.certPem, keyPem: certs.keyPem } });
+		const credentials = (fingerprint: string) => ({
+			proxmoxMcpGotifyApi: { serverUrl: sim.url, appToken: '', clientToken: client.token, tlsMode: 'fingerprint', fingerprint },
+		});
+		const trigger = await startTrigger('gotifyTrigger', {}, { credentials: credentials(certs.fingerprint) });
+		handles.push(trigger);
+		await sim.waitForStreams(1);
+		post('over wss');
+		await trigger.waitForEmit(1);
+		expect(texts(trigger.emitted)).toEqual(['over wss']);
+		const before = sim.requests.length;
+		const error = await startTrigger('gotifyTrigger', {}, { credentials: credentials('AB'.repeat(32)) }).catch((e: Error) => e);
+		expect((error as Error).message).toContain('does not match the pinned fingerprint');
+		expect(sim.requests.length).toBe(before);
 	});
 
 	it('filters by application and minimum priority', async () => {

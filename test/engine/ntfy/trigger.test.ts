@@ -2,7 +2,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { closeAllPools } from '../../../nodes/shared/transport';
-import { startTrigger, type TriggerHandle } from '../../helpers/engine';
+import { runNode, startTrigger, type TriggerHandle } from '../../helpers/engine';
+import { certificatesFor } from '../../simulators/proxmox/wire/certs';
 import { startNtfySimulator, type NtfySimulator } from '../../simulators/ntfy';
 
 let sim: NtfySimulator;
@@ -51,6 +52,19 @@ describe('ntfy Trigger', () => {
 		expect(typeof item.json.id).toBe('string');
 		expect(item.json.timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
 		expect(trigger.staticData.lastId).toBe(item.json.id);
+	});
+
+	it('streams and publishes over HTTPS with a custom CA or a pinned certificate', async () => {
+		const certs = await certificatesFor('pve', '127.0.0.1', 'ntfy');
+		sim = await startNtfySimulator({ tls: { certPem: certs.certPem, keyPem: certs.keyPem } });
+		const trigger = await start({ topics: 'secure' }, { credentials: { tlsMode: 'customCa', caPem: certs.caPem } });
+		await sim.waitForSubscribers(1);
+		const pinned = { proxmoxMcpNtfyApi: { serverUrl: sim.url, authentication: 'none', tlsMode: 'fingerprint', fingerprint: certs.fingerprint } };
+		await runNode('ntfy', { operation: 'publish', topic: 'secure', message: 'over TLS' }, { credentials: pinned });
+		await trigger.waitForEmit(1);
+		expect(messages(trigger.emitted)).toEqual(['over TLS']);
+		const unverified = await start({ topics: 'secure' }).catch((e: Error) => e);
+		expect((unverified as Error).message).toContain('TLS verification');
 	});
 
 	it('passes priority, tags and title filters to the server', async () => {
