@@ -77,8 +77,9 @@ export function schemaKeyFor(name: string, properties: Record<string, ParamSchem
 	return undefined;
 }
 
-export function isOptional(schema: ParamSchema): boolean {
-	return schema.optional === 1 || schema.optional === true;
+/** PVE needs `optional`; in proxmox-schema a property with a default is optional too. */
+export function isOptional(schema: ParamSchema, product: Product = 'pve'): boolean {
+	return schema.optional === 1 || schema.optional === true || (product === 'pbs' && schema.default !== undefined);
 }
 
 function asText(value: RawValue): string {
@@ -182,7 +183,7 @@ function checkPropertyString(format: Record<string, ParamSchema>, text: string, 
 		if (r.error) return `invalid format - format error\n${key}: ${r.error}`;
 	}
 	for (const [key, sub] of Object.entries(format)) {
-		if (sub.alias || sub.keyAlias || isOptional(sub) || key in parsed) continue;
+		if (sub.alias || sub.keyAlias || isOptional(sub, product) || key in parsed) continue;
 		return `invalid format - format error\n${key}: property is missing and it is not optional`;
 	}
 	return undefined;
@@ -222,7 +223,7 @@ export function validateParams(schema: ParamSchema, raw: RawParams, product: Pro
 			// Repeated form fields: pveproxy joins them with NUL, which then fails most checks.
 			rawValue = rawValue.map(asText).join('\0');
 		}
-		if (prop.type === 'string' && asText(rawValue) === '' && isOptional(prop)) {
+		if (prop.type === 'string' && asText(rawValue) === '' && isOptional(prop, product)) {
 			values[name] = ''; // pveproxy treats empty optional strings as "unset" and skips checks
 			continue;
 		}
@@ -231,7 +232,7 @@ export function validateParams(schema: ParamSchema, raw: RawParams, product: Pro
 		else values[name] = r.value as string | number;
 	}
 	for (const [key, prop] of Object.entries(props)) {
-		if (key.endsWith('[n]') || isOptional(prop) || key in raw) continue;
+		if (key.endsWith('[n]') || isOptional(prop, product) || key in raw) continue;
 		errors[key] = t.missing;
 	}
 	return { values, errors };

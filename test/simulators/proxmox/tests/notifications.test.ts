@@ -1,0 +1,171 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import { startProxmoxSimulator, type ProxmoxSimulator } from '../index';
+import { matcherMatches } from '../notifications/matcher';
+import { call, pbsToken, pveToken, waitTask } from './rawClient';
+
+interface Received {
+	method: string;
+	url: string;
+	headers: IncomingHttpHeaders;
+	body: string;
+}
+
+/** A local receiver standing in for n8n's webhook and a Gotify server. */
+function receiver(): Promise<{ server: Server; url: string; received: Received[]; next(): Promise<Received> }> {
+	const received: Received[] = [];
+	const waiters: Array<(r: Received) => void> = [];
+	const server = createServer((req, res) => {
+		let body = '';
+		req.on('data', (c) => (body += c));
+		req.on('end', () => {
+			const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+			received.push(r);
+			waiters.shift()?.(r);
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{}');
+		});
+	});
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as AddressInfo;
+			resolve({ server, url: `http://127.0.0.1:${port}`, received, next: () => new Promise((r) => waiters.push(r)) });
+		}),
+	);
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const BODY = '{"title":{{ json title }},"message":{{ json message }},"severity":{{ json severity }},"timestamp":{{ timestamp }},"fields":{{ json fields }},"q":"{{ url-encode title }}","e":"{{ escape severity }}"}';
+
+describe('PVE notifications', () => {
+	let sim: ProxmoxSimulator;
+	let hook: Awaited<ReturnType<typeof receiver>>;
+	const token = pveToken();
+	beforeAll(async () => {
+		sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 200 });
+		hook = await receiver();
+	});
+	afterAll(async () => {
+		await sim.close();
+		await new Promise((r) => hook.server.close(r));
+	});
+
+	it('configures a webhook target and a matcher through the API', async () => {
+		const create = await call(sim, 'POST', '/cluster/notifications/endpoints/webhook', {
+			token,
+			form: { name: 'n8n', method: 'post', url: `${hook.url}/webhook/{{ url-encode fields.type }}`, body: b64(BODY), header: [`name=Content-Type,value=${b64('application/json')}`, `name=X-Proxmox-Token,value=${b64('{{ secrets.token }}')}`], secret: [`name=token,value=${b64('s3cr3t')}`] },
+		});
+		expect(create.status).toBe(200);
+		const read = (await call(sim, 'GET', '/cluster/notifications/endpoints/webhook/n8n', { token })).json.data;
+		expect(read.secret).toEqual(['name=token']);
+		expect(JSON.stringify(read)).not.toContain('s3cr3t');
+		const bare = await call(sim, 'POST', '/cluster/notifications/matchers', { token, form: { name: 'bad', 'match-field': 'type=vzdump', target: 'n8n' } });
+		expect(bare.status).toBe(400);
+		const m = await call(sim, 'POST', '/cluster/notifications/matchers', { token, form: { name: 'backup-errors', target: 'n8n', 'match-severity': 'error', 'match-field': 'exact:type=vzdump' } });
+		expect(m.status).toBe(200);
+		const targets = (await call(sim, 'GET', '/cluster/notifications/targets', { token })).json.data;
+		expect(targets).toEqual([{ name: 'mail-to-root', type: 'sendmail', origin: 'builtin', comment: expect.any(String) }, { name: 'n8n', type: 'webhook', origin: 'user-created' }]);
+	});
+
+	it('sends the test notification with empty fields', async () => {
+		const next = hook.next();
+		const r = await call(sim, 'POST', '/cluster/notifications/targets/n8n/test', { token });
+		expect(r.status).toBe(200);
+		const got = await next;
+		expect(got.url).toBe('/webhook/');
+		expect(got.headers['x-proxmox-token']).toBe('s3cr3t');
+		const body = JSON.parse(got.body);
+		expect(body).toMatchObject({ title: 'Test notification', message: "This is a test of the notification target 'n8n'.", severity: 'info', fields: {}, q: 'Test%20notification', e: 'info' });
+	});
+
+	it('delivers a failed backup to the matching webhook, rendered with the event data', async () => {
+		sim.control.failNextBackup(100, 'no space left on device');
+		const next = hook.next();
+		const r = await call(sim, 'POST', '/nodes/pve1/vzdump', { token, form: { vmid: '100', storage: 'nfs-backup' } });
+		await waitTask(sim, token, r.json.data);
+		const got = await next;
+		expect(got.url).toBe('/webhook/vzdump');
+		const body = JSON.parse(got.body);
+		expect(body.title).toBe('vzdump backup status (pve1.sim.local): backup failed: no space left on device');
+		expect(body.severity).toBe('error');
+		expect(body.fields).toEqual({ type: 'vzdump', hostname: 'pve1' });
+		expect(body.message).toContain('ERROR: Backup of VM 100 failed - no space left on device');
+	});
+
+	it('does not send successful backups to an error-only matcher, but scheduled jobs carry job-id', async () => {
+		// Each match-severity entry is its own rule (mode all): both severities go in one entry.
+		await call(sim, 'PUT', '/cluster/notifications/matchers/backup-errors', { token, form: { 'match-severity': 'error,info' } });
+		const next = hook.next();
+		const [upid] = sim.control.runBackupJob('backup-daily').filter((u) => u.includes(':pve2:'));
+		await waitTask(sim, token, upid);
+		const body = JSON.parse((await next).body);
+		expect(body.fields['job-id']).toBe('backup-daily');
+		expect(body.severity).toBe('info');
+	});
+
+	it('delivers control-emitted events (package updates) only when a matcher selects them', async () => {
+		const before = hook.received.length;
+		await sim.control.emitNotification({ type: 'package-updates' });
+		expect(hook.received.length).toBe(before);
+		await call(sim, 'POST', '/cluster/notifications/matchers', { token, form: { name: 'updates', target: 'n8n', 'match-field': 'regex:type=^package' } });
+		const next = hook.next();
+		await sim.control.emitNotification({ type: 'package-updates' });
+		expect(JSON.parse((await next).body).title).toBe('New software packages available (pve1.sim.local)');
+	});
+
+	it('posts to a Gotify server', async () => {
+		await call(sim, 'POST', '/cluster/notifications/endpoints/gotify', { token, form: { name: 'phone', server: hook.url, token: 'AppToken123' } });
+		const next = hook.next();
+		expect((await call(sim, 'POST', '/cluster/notifications/targets/phone/test', { token })).status).toBe(200);
+		const got = await next;
+		expect([got.method, got.url, got.headers.authorization]).toEqual(['POST', '/message', 'Bearer AppToken123']);
+		expect(JSON.parse(got.body)).toMatchObject({ title: 'Test notification', priority: 1 });
+	});
+
+	it('reports a failing target on test', async () => {
+		await call(sim, 'POST', '/cluster/notifications/endpoints/webhook', { token, form: { name: 'dead', method: 'post', url: 'http://127.0.0.1:9/x' } });
+		const r = await call(sim, 'POST', '/cluster/notifications/targets/dead/test', { token });
+		expect(r.status).toBe(500);
+		expect(r.reason).toMatch(/^could not notify via target\(s\): dead: /);
+	});
+});
+
+describe('PBS notifications', () => {
+	it('notifies GC results only for datastores on the notification system', async () => {
+		const sim = await startProxmoxSimulator({ product: 'pbs', unauthorizedDelayMs: 0, taskSpeed: 200 });
+		const hook = await receiver();
+		const token = pbsToken();
+		try {
+			await call(sim, 'POST', '/config/notifications/endpoints/webhook', { token, form: { name: 'n8n', url: `${hook.url}/pbs`, body: b64(BODY) } });
+			await call(sim, 'POST', '/config/notifications/matchers', { token, form: { name: 'all', target: 'n8n' } });
+			const next = hook.next();
+			const r = await call(sim, 'POST', '/admin/datastore/backup/gc', { token });
+			await waitTask(sim, token, r.json.data);
+			const body = JSON.parse((await next).body);
+			expect(body).toMatchObject({ title: "Garbage Collect Datastore 'backup' successful", severity: 'info', fields: { type: 'gc', datastore: 'backup', hostname: 'pbs' } });
+			await call(sim, 'PUT', '/config/datastore/backup', { token, form: { 'notification-mode': 'legacy-sendmail' } });
+			const count = hook.received.length;
+			await waitTask(sim, token, (await call(sim, 'POST', '/admin/datastore/backup/gc', { token })).json.data);
+			expect(hook.received.length).toBe(count);
+		} finally {
+			await sim.close();
+			await new Promise((r) => hook.server.close(r));
+		}
+	});
+});
+
+describe('matcher semantics', () => {
+	const event = { title: 't', message: 'm', severity: 'warning' as const, timestamp: 0, fields: { type: 'vzdump', hostname: 'pve1' } };
+	const at = new Date('2026-11-25T10:30:00'); // a Wednesday
+	it('follows proxmox-notify: empty matches even inverted, mode all/any, regex unanchored, missing field false', () => {
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'invert-match': true }, event, at)).toBe(true);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-severity': ['warning,error'] }, event, at)).toBe(true);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-severity': ['error'], 'match-field': ['exact:type=vzdump'] }, event, at)).toBe(false);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', mode: 'any', 'match-severity': ['error'], 'match-field': ['exact:type=vzdump'] }, event, at)).toBe(true);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-field': ['regex:hostname=ve'] }, event, at)).toBe(true);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-field': ['exact:job-id=a'] }, event, at)).toBe(false);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-field': ['exact:job-id=a'], 'invert-match': true }, event, at)).toBe(true);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-calendar': ['mon..fri 9:00-17:00'] }, event, at)).toBe(true);
+		expect(matcherMatches({ name: 'x', origin: 'user-created', 'match-calendar': ['sat,sun'] }, event, at)).toBe(false);
+	});
+});
