@@ -9,7 +9,8 @@ export function genericAnswer(call: Call<WorldBase>): unknown {
 	const route = call.world.routes.find(call.method, call.template);
 	const returns = route?.info.returns;
 	const node = typeof call.params.node === 'string' ? call.params.node : undefined;
-	if (call.method !== 'GET' && returns?.type === 'string' && node && /upid|task/i.test(`${returns.description ?? ''} ${route?.info.description ?? ''}`)) {
+	const worker = call.method !== 'GET' && returns?.type === 'string' && !returns.enum && !returns.format && route?.info.proxyto === 'node';
+	if (worker && node) {
 		const type = route?.info.name ?? 'generic';
 		const task = call.world.tasks.start({
 			node,

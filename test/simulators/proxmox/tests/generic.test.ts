@@ -1,0 +1,70 @@
+import { createSocket } from 'dgram';
+import { createServer } from 'net';
+import type { AddressInfo } from 'net';
+import { startProxmoxSimulator, type ProxmoxSimulator } from '../index';
+import { getRouteIndex } from '../schema/load';
+import { sampleFromSchema } from '../schema/sample';
+import { call, pveToken, waitTask } from './rawClient';
+
+const token = pveToken();
+
+describe('endpoints without a state model', () => {
+	let sim: ProxmoxSimulator;
+	beforeAll(async () => {
+		sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 200 });
+	});
+	afterAll(() => sim.close());
+
+	it('answer with data shaped by the schema returns', async () => {
+		const route = getRouteIndex('pve9').find('GET', '/nodes/{node}/disks/list');
+		const r = await call(sim, 'GET', '/nodes/pve1/disks/list', { token });
+		expect(r.status).toBe(200);
+		expect(r.json.data).toEqual(sampleFromSchema(route?.info.returns));
+		const item = r.json.data[0];
+		for (const [key, prop] of Object.entries(route?.info.returns?.items?.properties ?? {})) {
+			const expected = prop.type === 'integer' || prop.type === 'number' || prop.type === 'boolean' ? 'number' : prop.type === 'array' ? 'object' : prop.type === 'object' ? 'object' : 'string';
+			expect([key, typeof item[key]]).toEqual([key, expected]);
+		}
+	});
+
+	it('start a task for worker endpoints that return a UPID', async () => {
+		const r = await call(sim, 'POST', '/nodes/pve1/apt/update', { token });
+		expect(r.json.data).toMatch(/^UPID:pve1:.*:update_database::root@pam!sim:$/);
+		expect((await waitTask(sim, token, r.json.data)).exitstatus).toBe('OK');
+	});
+});
+
+describe('syslog emission', () => {
+	let sim: ProxmoxSimulator;
+	beforeAll(async () => {
+		sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0 });
+	});
+	afterAll(() => sim.close());
+
+	it('sends RFC 3164 lines from a node over UDP and TCP (octet counting)', async () => {
+		const udp = createSocket('udp4');
+		await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+		const gotUdp = new Promise<string>((r) => udp.once('message', (m) => r(m.toString())));
+		await sim.control.emitSyslog({ node: 'pve2', target: { host: '127.0.0.1', port: (udp.address() as AddressInfo).port, transport: 'udp' }, lines: ['pvedaemon[4321]: <root@pam> starting task UPID:pve2:0000ABCD:00112233:6740A0B0:qmstart:102:root@pam:'] });
+		expect(await gotUdp).toMatch(/^<30>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d pve2 pvedaemon\[4321\]: <root@pam> starting task UPID:pve2:/);
+		udp.close();
+
+		let tcpData = '';
+		const server = createServer((s) => s.on('data', (d) => (tcpData += d.toString())));
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		await sim.control.emitSyslog({ node: 'pve1', target: { host: '127.0.0.1', port: (server.address() as AddressInfo).port, transport: 'tcp' }, lines: ['one', 'two'], severity: 3 });
+		await new Promise((r) => setTimeout(r, 50));
+		await new Promise((r) => server.close(r));
+		const frames: string[] = [];
+		for (let rest = tcpData; rest.length; ) {
+			const m = /^(\d+) /.exec(rest);
+			if (!m) break;
+			frames.push(rest.slice(m[0].length, m[0].length + Number(m[1])));
+			rest = rest.slice(m[0].length + Number(m[1]));
+		}
+		expect(frames).toHaveLength(2);
+		expect(frames[0]).toMatch(/^<27>.* pve1 pvedaemon\[1234\]: one$/);
+		const syslog = (await call(sim, 'GET', '/nodes/pve1/syslog?limit=100', { token })).json.data;
+		expect(syslog.at(-1).t).toMatch(/ pve1 two$/);
+	});
+});
