@@ -38,6 +38,14 @@ export class ProxmoxMcpGotifyApi implements ICredentialType {
 			default: '',
 			description: 'Token of a client (Clients tab). Needed to read, stream and delete messages and to manage applications.',
 		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'How long to wait for an answer (file uploads get four times as long)',
+		},
 		...tlsCredentialProperties(),
 	];
 }

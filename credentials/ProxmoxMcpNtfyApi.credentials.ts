@@ -57,6 +57,14 @@ export class ProxmoxMcpNtfyApi implements ICredentialType {
 			placeholder: 'tk_…',
 			displayOptions: { show: { authentication: ['token'] } },
 		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'How long to wait for an answer (file uploads get four times as long)',
+		},
 		...tlsCredentialProperties(),
 	];
 }

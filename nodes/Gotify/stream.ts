@@ -52,6 +52,7 @@ export class GotifyStreamSource implements StreamSource<GotifyMessage> {
 			tls: this.connection.tls,
 			headers: { 'X-Gotify-Key': token },
 			redactor: this.connection.redactor,
+			timeoutMs: this.connection.timeoutMs,
 		});
 		let ended = false;
 		const end = (error: Error) => {

@@ -19,6 +19,8 @@ export interface GotifyConnection {
 	tls: TlsSettings;
 	dispatcher: Dispatcher;
 	redactor: Redactor;
+	/** Default answer budget of a request (credential "Timeout"). */
+	timeoutMs: number;
 }
 
 /** A credential value that cannot work, or a token the operation needs is missing. */
@@ -45,6 +47,7 @@ export function gotifyConnection(credentials: ICredentialDataDecryptedObject): G
 		tls,
 		dispatcher: getPool(`gotify|${baseUrl}|${appToken}|${clientToken}`, { tls }),
 		redactor: new Redactor([appToken, clientToken]),
+		timeoutMs: Math.max(1, Number(credentials.timeoutSeconds ?? 30) || 30) * 1000,
 	};
 }
 
@@ -135,7 +138,7 @@ export async function gotifyRequest<T = unknown>(connection: GotifyConnection, r
 		url: gotifyUrl(connection, request.path, request.query),
 		headers,
 		body: request.json === undefined ? undefined : JSON.stringify(request.json),
-		timeoutMs: request.timeoutMs ?? 30000,
+		timeoutMs: request.timeoutMs ?? connection.timeoutMs,
 		dispatcher: connection.dispatcher,
 		redactor: connection.redactor,
 	});

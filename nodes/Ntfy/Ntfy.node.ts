@@ -159,7 +159,7 @@ async function publish(this: IExecuteFunctions, connection: NtfyConnection, item
 			path: `/${input.topic}`,
 			headers: { ...headers, 'Content-Type': binary.mimeType || 'application/octet-stream' },
 			body: data,
-			timeoutMs: 120000,
+			timeoutMs: connection.timeoutMs * 4,
 		});
 		return parseNdjson(response.text())[0] as IDataObject;
 	}

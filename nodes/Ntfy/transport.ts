@@ -17,6 +17,8 @@ export interface NtfyConnection {
 	tls: TlsSettings;
 	dispatcher: Dispatcher;
 	redactor: Redactor;
+	/** Default answer budget of a request (credential "Timeout"). */
+	timeoutMs: number;
 }
 
 export function ntfyConnection(credentials: ICredentialDataDecryptedObject): NtfyConnection {
@@ -51,6 +53,7 @@ export function ntfyConnection(credentials: ICredentialDataDecryptedObject): Ntf
 		tls,
 		dispatcher: getPool(`ntfy|${baseUrl}|${authorization ?? ''}`, { tls }),
 		redactor: new Redactor(secrets),
+		timeoutMs: Math.max(1, Number(credentials.timeoutSeconds ?? 30) || 30) * 1000,
 	};
 }
 
@@ -142,7 +145,7 @@ export async function ntfyRequest(connection: NtfyConnection, request: NtfyReque
 		url: ntfyUrl(connection, request.path, request.query),
 		headers: { ...authHeaders(connection), ...(request.headers ?? {}) },
 		body: request.body,
-		timeoutMs: request.timeoutMs ?? 30000,
+		timeoutMs: request.timeoutMs ?? connection.timeoutMs,
 		dispatcher: connection.dispatcher,
 		redactor: connection.redactor,
 	});

@@ -1,4 +1,6 @@
 /** The Gotify node through n8n's real engine against the Gotify simulator. */
+import { createServer, type Socket } from 'node:net';
+
 import type { NodeApiError } from 'n8n-workflow';
 
 import { closeAllPools } from '../../../nodes/shared/transport';
@@ -113,6 +115,25 @@ describe('Gotify node: messages', () => {
 		const error = (await runNode('gotify', { resource: 'message', operation: 'send', message: 'x' }, { credentials: credentials() }).catch((e: Error) => e)) as NodeApiError;
 		expect(error.httpCode).toBe('429');
 		expect(error.message).toBe('Gotify answered 429: slow down. Retry after 30 s.');
+	});
+
+	it('gives up after the credential timeout when the server never answers', async () => {
+		await startSim();
+		const sockets: Socket[] = [];
+		const silent = createServer((socket) => sockets.push(socket));
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const { port } = silent.address() as { port: number };
+		try {
+			const started = Date.now();
+			const error = (await runNode('gotify', { resource: 'server', operation: 'version' }, { credentials: credentials({ serverUrl: `http://127.0.0.1:${port}`, timeoutSeconds: 1 }) }).catch(
+				(e: Error) => e,
+			)) as Error;
+			expect(error.message).toBe(`127.0.0.1:${port} did not answer within 1000 ms`);
+			expect(Date.now() - started).toBeLessThan(5000);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => silent.close(resolve));
+		}
 	});
 
 	it('continues on fail per item and runs as an AI tool', async () => {
