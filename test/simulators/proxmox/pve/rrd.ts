@@ -27,11 +27,12 @@ export function rrdSeries(world: PveWorld, kind: 'node' | 'guest', key: string, 
 			continue;
 		}
 		const g = guest as Guest;
-		if (g.status !== 'running' && time > (g.startedAt ?? now)) {
-			out.push({ time });
+		const m = guestMetrics(g, now);
+		if (g.status !== 'running') {
+			// A stopped guest's rows carry only the configured maxima (and disk for containers).
+			out.push({ time, maxcpu: m.maxcpu, maxmem: m.maxmem, maxdisk: m.maxdisk, disk: m.disk });
 			continue;
 		}
-		const m = guestMetrics(g, now);
 		out.push({ time, cpu: Math.min(1, (0.02 + 0.4 * daily * jitter) * boost), maxcpu: m.maxcpu, mem: m.maxmem * (0.3 + 0.4 * daily), maxmem: m.maxmem, disk: m.disk, maxdisk: m.maxdisk, diskread: 40000 * jitter * boost, diskwrite: 90000 * daily * boost, netin: 30000 * daily * boost, netout: 20000 * daily * jitter * boost });
 	}
 	return out;

@@ -13,6 +13,10 @@ function listEntry(g: Guest, now: number): Record<string, unknown> {
 	const e: Record<string, unknown> = { vmid: g.vmid, name: String(g.config.name ?? g.config.hostname ?? ''), status: g.status, ...m, cpus: m.maxcpu };
 	delete e.maxcpu;
 	if (g.type === 'lxc') Object.assign(e, { type: 'lxc', maxswap: Number(g.config.swap ?? 512) * 1024 * 1024, swap: 0 });
+	if (g.status === 'running') {
+		// PVE 9 reports pressure stall information and host memory per guest.
+		Object.assign(e, { memhost: m.mem, pressurecpusome: Math.round(m.cpu * 300) / 100, pressurecpufull: 0, pressureiosome: 0.12, pressureiofull: 0.1, pressurememorysome: 0, pressurememoryfull: 0 });
+	}
 	if (g.status === 'running') e.pid = g.pid;
 	if (g.type === 'qemu' && g.status === 'running') e.qmpstatus = g.paused ? 'paused' : 'running';
 	if (g.config.template) e.template = 1;
@@ -27,7 +31,21 @@ function currentStatus(call: PveCall, g: Guest): Record<string, unknown> {
 	if (g.type === 'qemu') {
 		e.qmpstatus = g.status === 'running' ? (g.paused ? 'paused' : 'running') : 'stopped';
 		if (flag(g.config.agent) || String(g.config.agent ?? '').startsWith('1') || String(g.config.agent ?? '').includes('enabled=1')) e.agent = 1;
-		if (g.status === 'running') Object.assign(e, { 'running-machine': 'pc-i440fx-9.2+pve1', 'running-qemu': '9.2.0' });
+		if (g.status === 'running') {
+			const mem = Number(e.mem);
+			const maxmem = Number(e.maxmem);
+			const tap = `tap${g.vmid}i0`;
+			Object.assign(e, {
+				'running-machine': 'pc-i440fx-9.2+pve1',
+				'running-qemu': '9.2.0',
+				balloon: maxmem,
+				freemem: maxmem - mem,
+				ballooninfo: { actual: maxmem, max_mem: maxmem, total_mem: maxmem - 82_000_000, free_mem: maxmem - mem, mem_swapped_in: 0, mem_swapped_out: 0, major_page_faults: 1811, minor_page_faults: 3803793, last_update: call.world.clock.now() },
+				nics: { [tap]: { netin: e.netin, netout: e.netout } },
+				blockstat: { scsi0: { rd_bytes: e.diskread, wr_bytes: e.diskwrite, rd_operations: Math.round(Number(e.diskread) / 41000), wr_operations: Math.round(Number(e.diskwrite) / 9600), flush_operations: 15494, failed_rd_operations: 0, failed_wr_operations: 0, idle_time_ns: 4427685914, timed_stats: [] } },
+				'proxmox-support': { 'pbs-dirty-bitmap': true, 'pbs-dirty-bitmap-migration': true, 'pbs-dirty-bitmap-savevm': true, 'pbs-masterkey': true, 'query-bitmap-info': true, 'backup-max-workers': true, 'pbs-library-version': '1.5.2 (UNKNOWN)' },
+			});
+		}
 		e.serial = g.config.serial0 ? 1 : undefined;
 		if (e.serial === undefined) delete e.serial;
 	}
@@ -398,7 +416,7 @@ export function registerGuests(reg: HandlerRegistry<PveWorld>): void {
 		const used = call.world.cluster.guests;
 		if (call.params.vmid !== undefined) {
 			const id = Number(call.params.vmid);
-			if (used.has(id)) throw new ApiError(400, `VM ${id} already exists`);
+			if (used.has(id)) throw new ApiError(400, 'Parameter verification failed.', { vmid: `VM ${id} already exists` });
 			return String(id);
 		}
 		let id = 100;
