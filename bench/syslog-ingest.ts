@@ -96,6 +96,7 @@ const baseConfig: PipelineConfig = {
 	batchSize: 1,
 	batchMaxWaitMs: 0,
 	maxQueue: 10000,
+	maxQueueBytes: 64 * 1024 * 1024,
 	maxInFlight: 0,
 	attachStats: false,
 };

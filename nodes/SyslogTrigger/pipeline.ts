@@ -24,6 +24,7 @@ export interface PipelineConfig {
 	batchSize: number;
 	batchMaxWaitMs: number;
 	maxQueue: number;
+	maxQueueBytes: number;
 	maxInFlight: number;
 	attachStats: boolean;
 }
@@ -59,6 +60,7 @@ export class SyslogPipeline {
 				batchSize: config.batchSize,
 				maxWaitMs: config.batchMaxWaitMs,
 				maxQueue: config.maxQueue,
+				maxQueueBytes: config.maxQueueBytes,
 				maxInFlight: config.maxInFlight,
 			},
 			(items) => {
@@ -71,6 +73,7 @@ export class SyslogPipeline {
 				return deliver(items);
 			},
 			(count) => this.stats.drop('queueFull', count),
+			approximateSize,
 		);
 	}
 
@@ -161,6 +164,11 @@ export class SyslogPipeline {
 	private enqueue(item: SyslogItem): void {
 		this.dispatcher.push(item);
 	}
+}
+
+/** Memory an item holds, roughly: its two long strings (UTF-16) plus the fixed fields. */
+function approximateSize(item: SyslogItem): number {
+	return (item.message.length + (item.raw?.length ?? 0)) * 2 + 1024;
 }
 
 function safeClassify(parsed: Parameters<typeof classifyProxmox>[0]) {

@@ -40,8 +40,10 @@ export interface TriggerSettings {
 	statisticsIntervalMs: number | null;
 }
 
-/** Dedupe windows open at once at most (each holds one message). */
-const DEDUPE_MAX_KEYS = 10_000;
+/** Dedupe windows open at once at most (each holds one message of up to Max Message Size). */
+const DEDUPE_MAX_KEYS = 2_000;
+/** Memory the queue may hold at most, whatever the message sizes. */
+const QUEUE_MAX_BYTES = 64 * 1024 * 1024;
 /** Asked of the kernel so bursts wait in the socket instead of being lost; capped by net.core.rmem_max. */
 const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -132,6 +134,7 @@ export async function readSettings(context: ITriggerFunctions): Promise<TriggerS
 			batchSize: batched ? (context.getNodeParameter('batchSize', 100) as number) : 1,
 			batchMaxWaitMs: batched ? Math.round((context.getNodeParameter('batchMaxWait', 2) as number) * 1000) : 0,
 			maxQueue: options.queueSize ?? 10000,
+			maxQueueBytes: QUEUE_MAX_BYTES,
 			maxInFlight: options.maxConcurrentExecutions ?? 0,
 			attachStats: statistics === 'item',
 		},

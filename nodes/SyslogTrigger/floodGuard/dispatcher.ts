@@ -5,6 +5,8 @@ export interface DispatcherOptions {
 	maxWaitMs: number;
 	/** Items waiting at most; more are dropped (never unbounded memory). */
 	maxQueue: number;
+	/** Approximate bytes waiting at most (see `sizeOf`), so large messages cannot fill memory either. */
+	maxQueueBytes: number;
 	/** Executions running at once (0 = no limit); needs `deliver` to return a promise that settles when done. */
 	maxInFlight: number;
 }
@@ -15,6 +17,7 @@ export interface DispatcherOptions {
  */
 export class Dispatcher<T> {
 	private queue: T[] = [];
+	private queuedBytes = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private waitExpired = false;
 	private inFlight = 0;
@@ -26,10 +29,15 @@ export class Dispatcher<T> {
 		private readonly options: DispatcherOptions,
 		private readonly deliver: (batch: T[]) => Promise<unknown> | void,
 		private readonly onDropped: (count: number) => void,
+		private readonly sizeOf: (item: T) => number = () => 0,
 	) {}
 
 	get queued(): number {
 		return this.queue.length;
+	}
+
+	get bytes(): number {
+		return this.queuedBytes;
 	}
 
 	get running(): number {
@@ -47,11 +55,13 @@ export class Dispatcher<T> {
 
 	push(item: T): boolean {
 		if (this.closed) return false;
-		if (this.queue.length >= this.options.maxQueue) {
+		const size = this.sizeOf(item);
+		if (this.queue.length >= this.options.maxQueue || this.queuedBytes + size > this.options.maxQueueBytes) {
 			this.onDropped(1);
 			return false;
 		}
 		this.queue.push(item);
+		this.queuedBytes += size;
 		this.pump();
 		this.updatePressure();
 		return true;
@@ -62,6 +72,7 @@ export class Dispatcher<T> {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = undefined;
 		this.queue = [];
+		this.queuedBytes = 0;
 	}
 
 	private pump(): void {
@@ -73,6 +84,7 @@ export class Dispatcher<T> {
 			}
 			const batch = this.queue.length <= batchSize ? this.queue : this.queue.slice(0, batchSize);
 			this.queue = this.queue.length <= batchSize ? [] : this.queue.slice(batchSize);
+			for (const item of batch) this.queuedBytes -= this.sizeOf(item);
 			this.waitExpired = false;
 			if (this.timer) clearTimeout(this.timer);
 			this.timer = undefined;
@@ -99,11 +111,13 @@ export class Dispatcher<T> {
 	}
 
 	private updatePressure(): void {
+		const { maxQueue, maxQueueBytes } = this.options;
 		const length = this.queue.length;
-		if (!this.congested && length >= Math.max(1, Math.floor(this.options.maxQueue * 0.75))) {
+		const bytes = this.queuedBytes;
+		if (!this.congested && (length >= Math.max(1, Math.floor(maxQueue * 0.75)) || bytes >= maxQueueBytes * 0.75)) {
 			this.congested = true;
 			this.pressureListener?.(true);
-		} else if (this.congested && length <= Math.floor(this.options.maxQueue / 2)) {
+		} else if (this.congested && length <= Math.floor(maxQueue / 2) && bytes <= maxQueueBytes / 2) {
 			this.congested = false;
 			this.pressureListener?.(false);
 		}

@@ -51,7 +51,7 @@ describe('RateLimiter', () => {
 describe('Dispatcher', () => {
 	it('delivers one item per batch in per-message mode', () => {
 		const batches: number[][] = [];
-		const dispatcher = new Dispatcher<number>({ batchSize: 1, maxWaitMs: 0, maxQueue: 10, maxInFlight: 0 }, (batch) => {
+		const dispatcher = new Dispatcher<number>({ batchSize: 1, maxWaitMs: 0, maxQueue: 10, maxQueueBytes: 1e9, maxInFlight: 0 }, (batch) => {
 			batches.push(batch);
 		}, () => undefined);
 		[1, 2, 3].forEach((n) => dispatcher.push(n));
@@ -61,7 +61,7 @@ describe('Dispatcher', () => {
 
 	it('batches by count and by wait time', () => {
 		const batches: number[][] = [];
-		const dispatcher = new Dispatcher<number>({ batchSize: 3, maxWaitMs: 2000, maxQueue: 100, maxInFlight: 0 }, (batch) => {
+		const dispatcher = new Dispatcher<number>({ batchSize: 3, maxWaitMs: 2000, maxQueue: 100, maxQueueBytes: 1e9, maxInFlight: 0 }, (batch) => {
 			batches.push(batch);
 		}, () => undefined);
 		for (let n = 1; n <= 7; n++) dispatcher.push(n);
@@ -78,7 +78,7 @@ describe('Dispatcher', () => {
 		const finish: Array<() => void> = [];
 		let dropped = 0;
 		const dispatcher = new Dispatcher<number>(
-			{ batchSize: 2, maxWaitMs: 10, maxQueue: 4, maxInFlight: 1 },
+			{ batchSize: 2, maxWaitMs: 10, maxQueue: 4, maxQueueBytes: 1e9, maxInFlight: 1 },
 			(batch) => {
 				batches.push(batch);
 				return new Promise<void>((resolve) => finish.push(resolve));
@@ -106,7 +106,7 @@ describe('Dispatcher backpressure', () => {
 		const signals: boolean[] = [];
 		const finish: Array<() => void> = [];
 		const dispatcher = new Dispatcher<number>(
-			{ batchSize: 1, maxWaitMs: 0, maxQueue: 8, maxInFlight: 1 },
+			{ batchSize: 1, maxWaitMs: 0, maxQueue: 8, maxQueueBytes: 1e9, maxInFlight: 1 },
 			() => new Promise<void>((resolve) => finish.push(resolve)),
 			() => undefined,
 		);
@@ -123,6 +123,25 @@ describe('Dispatcher backpressure', () => {
 		// Four waiting = half of 8.
 		expect(dispatcher.queued).toBe(4);
 		expect(signals).toEqual([true, false]);
+		dispatcher.close();
+	});
+});
+
+describe('Dispatcher byte bound', () => {
+	it('drops what would exceed the byte bound, whatever the item count', () => {
+		let dropped = 0;
+		const dispatcher = new Dispatcher<string>(
+			{ batchSize: 100, maxWaitMs: 1000, maxQueue: 1000, maxQueueBytes: 10_000, maxInFlight: 0 },
+			() => undefined,
+			(count) => (dropped += count),
+			(item) => item.length,
+		);
+		for (let i = 0; i < 30; i++) dispatcher.push('x'.repeat(1000));
+		expect(dispatcher.queued).toBe(10);
+		expect(dispatcher.bytes).toBe(10_000);
+		expect(dropped).toBe(20);
+		jest.advanceTimersByTime(1000);
+		expect(dispatcher.bytes).toBe(0);
 		dispatcher.close();
 	});
 });

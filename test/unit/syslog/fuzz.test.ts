@@ -63,6 +63,7 @@ describe('fuzz', () => {
 				batchSize: 1,
 				batchMaxWaitMs: 0,
 				maxQueue: 1000,
+				maxQueueBytes: 64 * 1024 * 1024,
 				maxInFlight: 0,
 				attachStats: false,
 			},

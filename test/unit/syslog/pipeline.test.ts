@@ -16,6 +16,7 @@ const base: PipelineConfig = {
 	batchSize: 1,
 	batchMaxWaitMs: 0,
 	maxQueue: 1000,
+	maxQueueBytes: 64 * 1024 * 1024,
 	maxInFlight: 0,
 	attachStats: false,
 };
