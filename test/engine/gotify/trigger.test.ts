@@ -2,7 +2,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { closeAllPools } from '../../../nodes/shared/transport';
-import { startTrigger, type TriggerHandle } from '../../helpers/engine';
+import { callNodeMethod, startTrigger, type TriggerHandle } from '../../helpers/engine';
 import { certificatesFor } from '../../simulators/proxmox/wire/certs';
 import { startGotifySimulator, type GotifyApplication, type GotifyClient, type GotifySimulator } from '../../simulators/gotify';
 
@@ -112,6 +112,30 @@ describe('Gotify Trigger', () => {
 		await trigger.waitForEmit(7, 5000);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(texts(trigger.emitted)).toEqual(['before', 'gap 1', 'gap 2', 'gap 3', 'gap 4', 'gap 5', 'after']);
+	});
+
+	it('catches up the same way against Gotify 3 (relative paging links)', async () => {
+		await startSim({ version: '3.0.0' });
+		const trigger = await start();
+		await sim.waitForStreams(1);
+		post('before');
+		await trigger.waitForEmit(1);
+		sim.cutStreams();
+		for (let i = 1; i <= 205; i++) post(`gap ${i}`);
+		await trigger.waitForEmit(206, 8000);
+		expect(trigger.emitted.map((emit) => Number(emit[0][0].json.id))).toEqual(Array.from({ length: 206 }, (_, i) => i + 1));
+	});
+
+	it('offers the applications in the filter list', async () => {
+		await startSim();
+		sim.createApplication('admin', 'Backups', { description: 'PBS' });
+		const options = await callNodeMethod('gotifyTrigger', 'loadOptions', 'getApplications', {}, {
+			credentials: { proxmoxMcpGotifyApi: { serverUrl: sim.url, appToken: '', clientToken: client.token, tlsMode: 'system' } },
+		});
+		expect(options).toEqual([
+			{ name: 'Proxmox', value: app.id },
+			{ name: 'Backups', value: app.id + 1, description: 'PBS' },
+		]);
 	});
 
 	it('pages the catch-up when more than one page was missed', async () => {
