@@ -14,7 +14,8 @@ export interface SimulatorControl {
 	takeNodeOffline(node: string): void;
 	bringNodeOnline(node: string): void;
 	stopGuestUnexpectedly(vmid: number): void;
-	failNextBackup(vmid: number | 'all', message: string): void;
+	/** PVE: a guest's vmid or 'all'. PBS: a datastore name or 'all' (next gc/verify/prune/sync there). */
+	failNextBackup(target: number | string, message: string): void;
 	fillStorage(node: string, storage: string, percent: number): void;
 	lockGuest(vmid: number, lock: string | null): void;
 	injectFault(spec: FaultSpec): void;

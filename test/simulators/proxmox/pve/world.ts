@@ -22,6 +22,12 @@ import { registerAgent } from './handlers/agent';
 import { registerVzdump } from './handlers/vzdump';
 import { registerNotifications } from '../notifications/api';
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** journalctl's short format (UTC here): `Nov 25 14:30:00`. */
+function shortStamp(d: Date): string {
+	return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, '0')} ${d.toISOString().slice(11, 19)}`;
+}
+
 export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, defaults: { tokenSecret: string; rootPassword: string }): { world: PveWorld; registry: HandlerRegistry<PveWorld> } {
 	const clock = new SimClock();
 	const timers = new Timers();
@@ -54,13 +60,20 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 		addSyslog(node: string, line: string) {
 			const lines = cluster.syslog.get(node);
 			if (!lines) return;
-			const stamp = new Date(clock.nowMs()).toISOString().replace(/\.\d+Z$/, '+00:00');
-			lines.push({ n: lines.length + 1, t: `${stamp} ${node} ${line}`, time: clock.now() });
+			lines.push({ n: lines.length + 1, t: `${shortStamp(new Date(clock.nowMs()))} ${node} ${line}`, time: clock.now() });
 		},
 	} as unknown as PveWorld;
 	world.stats = new StatsCache(() => world);
 	world.notify = new NotificationHub(new NotificationConfig('pve'));
-	if (opts.seed === 'estate') seedEstate(cluster, tasks, clock.now());
+	if (opts.seed === 'estate') {
+		seedEstate(cluster, tasks, clock.now());
+		for (const node of opts.nodes) {
+			world.addSyslog(node, 'systemd[1]: Started pvestatd.service - PVE Status Daemon.');
+			world.addSyslog(node, 'pveproxy[1408]: starting 3 worker(s)');
+			world.addSyslog(node, 'pvedaemon[1390]: <root@pam> successful auth for user \'root@pam\'');
+			world.addSyslog(node, 'corosync[1201]:   [QUORUM] This node is within the primary component and will provide service.');
+		}
+	}
 	// Like pvedaemon: task start and end go to the cluster log.
 	const origStart = tasks.start.bind(tasks);
 	tasks.start = (p) => {

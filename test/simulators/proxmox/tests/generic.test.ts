@@ -65,6 +65,9 @@ describe('syslog emission', () => {
 		expect(frames).toHaveLength(2);
 		expect(frames[0]).toMatch(/^<27>.* pve1 pvedaemon\[1234\]: one$/);
 		const syslog = (await call(sim, 'GET', '/nodes/pve1/syslog?limit=100', { token })).json.data;
-		expect(syslog.at(-1).t).toMatch(/ pve1 two$/);
+		expect(syslog.at(-1).t).toMatch(/^[A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d pve1 two$/);
+		const journal = (await call(sim, 'GET', '/nodes/pve1/journal?lastentries=2', { token })).json.data;
+		expect(journal).toHaveLength(2);
+		expect(journal[1]).toMatch(/ pve1 two$/);
 	});
 });

@@ -103,6 +103,13 @@ describe('PVE notifications', () => {
 		expect(body.severity).toBe('info');
 	});
 
+	it('bypasses matchers when vzdump mails directly (notification-mode auto with mailto)', async () => {
+		const before = sim.control.getState().notificationsSent as unknown[];
+		const r = await call(sim, 'POST', '/nodes/pve1/vzdump', { token, form: { vmid: '200', storage: 'nfs-backup', mailto: 'ops@example.com' } });
+		await waitTask(sim, token, r.json.data);
+		expect((sim.control.getState().notificationsSent as unknown[]).length).toBe(before.length);
+	});
+
 	it('delivers control-emitted events (package updates) only when a matcher selects them', async () => {
 		const before = hook.received.length;
 		await sim.control.emitNotification({ type: 'package-updates' });

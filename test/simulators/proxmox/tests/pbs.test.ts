@@ -55,7 +55,7 @@ describe('PBS datastores, snapshots and jobs', () => {
 	it('verifies, and a failure ends the task with an error', async () => {
 		const ok = await call(sim, 'POST', '/admin/datastore/backup/verify', { token, form: { 'backup-type': 'ct', 'backup-id': '200' } });
 		expect((await waitTask(sim, token, ok.json.data)).exitstatus).toBe('OK');
-		sim.control.failNextBackup('backup' as unknown as number, 'chunk file is missing');
+		sim.control.failNextBackup('backup', 'chunk file is missing');
 		const bad = await call(sim, 'POST', '/admin/datastore/backup/verify', { token, form: { 'backup-type': 'ct', 'backup-id': '201' } });
 		const done = await waitTask(sim, token, bad.json.data);
 		expect(done.exitstatus).toBe('verification failed - please check the log for details');

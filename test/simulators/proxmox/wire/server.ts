@@ -26,6 +26,8 @@ export async function listenHttps(opts: { host: string; port: number; keyPem: st
 		void opts.dispatcher.handle(req, res);
 	});
 	server.keepAliveTimeout = opts.idleTimeoutMs;
+	// pveproxy serves at most 100 requests per connection (keep_alive => 100).
+	server.maxRequestsPerSocket = 100;
 	server.on('secureConnection', (s: Socket) => {
 		sockets.add(s);
 		s.on('close', () => sockets.delete(s));

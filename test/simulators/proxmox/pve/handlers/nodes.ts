@@ -65,8 +65,13 @@ export function registerNodes(reg: HandlerRegistry<PveWorld>): void {
 		});
 	}
 	reg.on('GET', '/nodes/{node}/certificates/info', (call) => [certInfo('pve-root-ca.pem', call.world.caPem), certInfo('pve-ssl.pem', call.world.certPem)]);
+	reg.on('GET', '/nodes/{node}/journal', (call) => {
+		const lines = (call.world.cluster.syslog.get(String(call.params.node)) ?? []).filter((l) => (call.params.since === undefined || l.time >= Number(call.params.since)) && (call.params.until === undefined || l.time <= Number(call.params.until)));
+		const last = Number(call.params.lastentries ?? 0);
+		return (last ? lines.slice(-last) : lines).map((l) => l.t);
+	});
 	reg.on('GET', '/nodes/{node}/syslog', (call) => {
-		const lines = call.world.cluster.syslog.get(String(call.params.node)) ?? [];
+		const lines = (call.world.cluster.syslog.get(String(call.params.node)) ?? []).filter((l) => (call.params.since === undefined || l.time >= Date.parse(String(call.params.since)) / 1000) && (call.params.until === undefined || l.time <= Date.parse(String(call.params.until)) / 1000));
 		const start = Number(call.params.start ?? 0);
 		const limit = Number(call.params.limit ?? 50);
 		return new Reply(lines.slice(start, start + limit).map((l) => ({ n: l.n, t: l.t })), { total: lines.length });

@@ -14,6 +14,8 @@ export interface VzdumpRequest {
 	compress: string;
 	jobId?: string;
 	notesTemplate?: string;
+	/** `auto` with a mailto, or `legacy-sendmail`, mails directly and bypasses matchers and targets. */
+	legacyMail?: boolean;
 	authId: string;
 	commandLine: string;
 }
@@ -58,7 +60,7 @@ export function runVzdump(world: PveWorld, req: VzdumpRequest): string {
 			if (req.jobId) fields['job-id'] = req.jobId;
 			const statusText = failed.length ? (errorText ? `backup failed: ${errorText}` : 'backup failed') : 'backup successful';
 			const logs = ctx.task.log.map((l) => l.t).join('\n');
-			void world.notify.emit({
+			if (!req.legacyMail) void world.notify.emit({
 				title: `vzdump backup status (${req.node}.sim.local): ${statusText}`,
 				message: `${failed.length ? errorText + '\n\n' : ''}Details\n=======\nVMID  Name  Status  Time  Size  Filename\n${rows.join('\n')}\n\nTotal running time: ${hms(world.clock.now() - jobStart)}\nTotal size: ${human(totalSize)}\n\nLogs\n====\n${logs}\n`,
 				severity: failed.length ? 'error' : 'info',
@@ -110,7 +112,7 @@ async function backupGuest(world: PveWorld, ctx: TaskContext, g: Guest, req: Vzd
 			ctx.log(`INFO: ${String(pct).padStart(3)}% (${(done / GiB).toFixed(1)} GiB of ${(diskBytes / GiB).toFixed(1)} GiB) in ${pct / 25}s, read: 1.2 GiB/s, write: 210.4 MiB/s`);
 		}
 		const used = storageUsed(cluster, storage, req.node);
-		if (used + size > storage.total) return fail(`vma_queue_write: write error - Broken pipe\nINFO: (write error: No space left on device)`.split('\n')[0] + ' (No space left on device)');
+		if (used + size > storage.total) return fail('vma_queue_write: write error - Broken pipe (No space left on device)');
 		const seconds = Math.max(1, world.clock.now() - start);
 		ctx.log(`INFO: archive file size: ${human(size)}`);
 		const notes = req.notesTemplate?.replace(/\{\{guestname\}\}/g, String(g.config.name ?? g.config.hostname ?? '')).replace(/\{\{vmid\}\}/g, String(g.vmid)).replace(/\{\{node\}\}/g, req.node).replace(/\{\{cluster\}\}/g, cluster.name);
@@ -141,7 +143,9 @@ export function registerVzdump(reg: HandlerRegistry<PveWorld>): void {
 		const mode = String(p.mode ?? 'snapshot');
 		const compress = String(p.compress ?? '0');
 		const cmd = `vzdump ${flag(p.all) ? '--all 1' : vmids.join(' ')} --storage ${storage} --mode ${mode}${compress !== '0' ? ` --compress ${compress}` : ''} --node ${node}`;
-		return runVzdump(call.world, { node, vmids, storage, mode, compress, notesTemplate: p['notes-template'] as string | undefined, authId: call.identity.authId, commandLine: cmd });
+		const notificationMode = String(p['notification-mode'] ?? 'auto');
+		const legacyMail = notificationMode === 'legacy-sendmail' || (notificationMode === 'auto' && p.mailto !== undefined);
+		return runVzdump(call.world, { node, vmids, storage, mode, compress, notesTemplate: p['notes-template'] as string | undefined, legacyMail, authId: call.identity.authId, commandLine: cmd });
 	});
 	reg.on('GET', '/nodes/{node}/vzdump/defaults', () => ({ mode: 'snapshot', compress: '0', 'prune-backups': 'keep-all=1', storage: 'local' }));
 }
@@ -156,7 +160,9 @@ export function runBackupJob(world: PveWorld, jobId: string): string[] {
 		const listed = job.vmid ? String(job.vmid).split(',').map(Number) : undefined;
 		const vmids = [...world.cluster.guests.values()].filter((g) => g.node === node.name && !g.config.template && (job.all ? true : listed?.includes(g.vmid))).map((g) => g.vmid);
 		if (!vmids.length) continue;
-		upids.push(runVzdump(world, { node: node.name, vmids, storage: String(job.storage ?? 'local'), mode: String(job.mode ?? 'snapshot'), compress: String(job.compress ?? '0'), jobId, notesTemplate: job['notes-template'] as string | undefined, authId: 'root@pam', commandLine: `vzdump ${job.all ? '--all 1' : vmids.join(' ')} --storage ${job.storage} --mode ${job.mode ?? 'snapshot'} --node ${node.name}` }));
+		const mode = String(job['notification-mode'] ?? 'auto');
+		const legacyMail = mode === 'legacy-sendmail' || (mode === 'auto' && job.mailto !== undefined);
+		upids.push(runVzdump(world, { node: node.name, vmids, storage: String(job.storage ?? 'local'), mode: String(job.mode ?? 'snapshot'), compress: String(job.compress ?? '0'), jobId, notesTemplate: job['notes-template'] as string | undefined, legacyMail, authId: 'root@pam', commandLine: `vzdump ${job.all ? '--all 1' : vmids.join(' ')} --storage ${job.storage} --mode ${job.mode ?? 'snapshot'} --node ${node.name}` }));
 	}
 	return upids;
 }
