@@ -37,8 +37,8 @@ export class StatsCache {
 				status: online ? g.status : 'unknown',
 				template: g.config.template ? 1 : 0,
 				...m,
-				memhost: m.mem,
 			};
+			if (w.opts.schema === 'pve9') entry.memhost = m.mem;
 			if (g.config.tags) entry.tags = g.config.tags;
 			if (g.config.lock) entry.lock = g.config.lock;
 			if (g.hastate) entry.hastate = g.hastate;

@@ -8,12 +8,13 @@ import { applyConfigChange, diskKeys } from './config';
 
 const GiB = 1024 ** 3;
 
-function listEntry(g: Guest, now: number): Record<string, unknown> {
+/** `pve9`: PVE 9 adds host memory and pressure stall figures to running guests. */
+function listEntry(g: Guest, now: number, pve9: boolean): Record<string, unknown> {
 	const m = guestMetrics(g, now);
 	const e: Record<string, unknown> = { vmid: g.vmid, name: String(g.config.name ?? g.config.hostname ?? ''), status: g.status, ...m, cpus: m.maxcpu };
 	delete e.maxcpu;
 	if (g.type === 'lxc') Object.assign(e, { type: 'lxc', maxswap: Number(g.config.swap ?? 512) * 1024 * 1024, swap: 0 });
-	if (g.status === 'running') {
+	if (g.status === 'running' && pve9) {
 		// PVE 9 reports pressure stall information and host memory per guest.
 		Object.assign(e, { memhost: m.mem, pressurecpusome: Math.round(m.cpu * 300) / 100, pressurecpufull: 0, pressureiosome: 0.12, pressureiofull: 0.1, pressurememorysome: 0, pressurememoryfull: 0 });
 	}
@@ -26,7 +27,7 @@ function listEntry(g: Guest, now: number): Record<string, unknown> {
 }
 
 function currentStatus(call: PveCall, g: Guest): Record<string, unknown> {
-	const e = listEntry(g, call.world.clock.now());
+	const e = listEntry(g, call.world.clock.now(), call.world.opts.schema === 'pve9');
 	e.ha = g.hastate ? { managed: 1, state: g.hastate, group: '' } : { managed: 0 };
 	if (g.type === 'qemu') {
 		e.qmpstatus = g.status === 'running' ? (g.paused ? 'paused' : 'running') : 'stopped';
@@ -347,7 +348,7 @@ export function registerGuests(reg: HandlerRegistry<PveWorld>): void {
 		reg.on('GET', base, (call) =>
 			[...call.world.cluster.guests.values()]
 				.filter((g) => g.type === type && g.node === call.params.node && call.world.access.privileges(call.identity.authId, `/vms/${g.vmid}`).has('VM.Audit'))
-				.map((g) => listEntry(g, call.world.clock.now())),
+				.map((g) => listEntry(g, call.world.clock.now(), call.world.opts.schema === 'pve9')),
 		);
 		reg.on('POST', base, createGuest(type));
 		reg.on('DELETE', `${base}/{vmid}`, destroyGuest);
