@@ -48,11 +48,7 @@ export class SyslogPipeline {
 	) {
 		this.deduper =
 			config.dedupeWindowMs > 0
-				? new Deduper<SyslogItem>(config.dedupeWindowMs, config.dedupeMaxKeys, (first, repeats) => {
-						this.stats.repeatSummaries++;
-						this.enqueue(repeatSummary(first, repeats, new Date().toISOString()));
-					},
-					)
+				? new Deduper<SyslogItem>(config.dedupeWindowMs, config.dedupeMaxKeys, (first, repeats) => this.enqueueRepeats(first, repeats))
 				: null;
 		this.limiter = config.ratePerSecond > 0 ? new RateLimiter(config.ratePerSecond) : null;
 		this.dispatcher = new Dispatcher<SyslogItem>(
@@ -72,7 +68,6 @@ export class SyslogPipeline {
 				}
 				return deliver(items);
 			},
-			(count) => this.stats.drop('queueFull', count),
 			approximateSize,
 		);
 	}
@@ -162,7 +157,13 @@ export class SyslogPipeline {
 	}
 
 	private enqueue(item: SyslogItem): void {
-		this.dispatcher.push(item);
+		if (!this.dispatcher.push(item)) this.stats.drop('queueFull');
+	}
+
+	/** A dedupe window closed with repeats held back: report them (not a received message, so counted apart). */
+	private enqueueRepeats(first: SyslogItem, repeats: number): void {
+		if (this.dispatcher.push(repeatSummary(first, repeats, new Date().toISOString()))) this.stats.repeatSummaries++;
+		else this.stats.repeatSummariesLost++;
 	}
 }
 

@@ -19,6 +19,8 @@ export interface SyslogStatsSnapshot {
 	emitted: number;
 	/** Items emitted when a dedupe window closed (not received messages: they report held-back repeats). */
 	repeatSummaries: number;
+	/** Repeat summaries that met a full queue (their repeats stay counted as `deduplicated`). */
+	repeatSummariesLost: number;
 	executions: number;
 	queued: number;
 	dropped: Record<DropReason, number> & { total: number };
@@ -34,6 +36,7 @@ export class SyslogStats {
 	invalidUtf8 = 0;
 	emitted = 0;
 	repeatSummaries = 0;
+	repeatSummariesLost = 0;
 	executions = 0;
 	readonly dropped: Record<DropReason, number> = {
 		sourceNotAllowed: 0,
@@ -63,6 +66,7 @@ export class SyslogStats {
 			invalidUtf8: this.invalidUtf8,
 			emitted: this.emitted,
 			repeatSummaries: this.repeatSummaries,
+			repeatSummariesLost: this.repeatSummariesLost,
 			executions: this.executions,
 			queued,
 			dropped: { ...this.dropped, total: this.totalDropped() },

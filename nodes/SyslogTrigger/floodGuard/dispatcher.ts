@@ -13,7 +13,7 @@ export interface DispatcherOptions {
 
 /**
  * Bounded queue in front of n8n: batches items by count and wait time, keeps at most
- * `maxInFlight` executions running, and drops (counting) what does not fit.
+ * `maxInFlight` executions running, and refuses what does not fit.
  */
 export class Dispatcher<T> {
 	private queue: T[] = [];
@@ -28,7 +28,6 @@ export class Dispatcher<T> {
 	constructor(
 		private readonly options: DispatcherOptions,
 		private readonly deliver: (batch: T[]) => Promise<unknown> | void,
-		private readonly onDropped: (count: number) => void,
 		private readonly sizeOf: (item: T) => number = () => 0,
 	) {}
 
@@ -53,13 +52,11 @@ export class Dispatcher<T> {
 		this.pressureListener = listener;
 	}
 
+	/** False when the item did not fit (the caller counts the drop). */
 	push(item: T): boolean {
 		if (this.closed) return false;
 		const size = this.sizeOf(item);
-		if (this.queue.length >= this.options.maxQueue || this.queuedBytes + size > this.options.maxQueueBytes) {
-			this.onDropped(1);
-			return false;
-		}
+		if (this.queue.length >= this.options.maxQueue || this.queuedBytes + size > this.options.maxQueueBytes) return false;
 		this.queue.push(item);
 		this.queuedBytes += size;
 		this.pump();

@@ -53,7 +53,7 @@ describe('Dispatcher', () => {
 		const batches: number[][] = [];
 		const dispatcher = new Dispatcher<number>({ batchSize: 1, maxWaitMs: 0, maxQueue: 10, maxQueueBytes: 1e9, maxInFlight: 0 }, (batch) => {
 			batches.push(batch);
-		}, () => undefined);
+		});
 		[1, 2, 3].forEach((n) => dispatcher.push(n));
 		expect(batches).toEqual([[1], [2], [3]]);
 		dispatcher.close();
@@ -63,7 +63,7 @@ describe('Dispatcher', () => {
 		const batches: number[][] = [];
 		const dispatcher = new Dispatcher<number>({ batchSize: 3, maxWaitMs: 2000, maxQueue: 100, maxQueueBytes: 1e9, maxInFlight: 0 }, (batch) => {
 			batches.push(batch);
-		}, () => undefined);
+		});
 		for (let n = 1; n <= 7; n++) dispatcher.push(n);
 		expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
 		jest.advanceTimersByTime(1999);
@@ -83,9 +83,8 @@ describe('Dispatcher', () => {
 				batches.push(batch);
 				return new Promise<void>((resolve) => finish.push(resolve));
 			},
-			(count) => (dropped += count),
 		);
-		for (let n = 1; n <= 10; n++) dispatcher.push(n);
+		for (let n = 1; n <= 10; n++) if (!dispatcher.push(n)) dropped++;
 		// [1,2] runs; 3..6 wait (queue bound 4); 7..10 are dropped.
 		expect(batches).toEqual([[1, 2]]);
 		expect(dispatcher.queued).toBe(4);
@@ -108,7 +107,6 @@ describe('Dispatcher backpressure', () => {
 		const dispatcher = new Dispatcher<number>(
 			{ batchSize: 1, maxWaitMs: 0, maxQueue: 8, maxQueueBytes: 1e9, maxInFlight: 1 },
 			() => new Promise<void>((resolve) => finish.push(resolve)),
-			() => undefined,
 		);
 		dispatcher.onPressure((congested) => signals.push(congested));
 		for (let n = 0; n < 7; n++) dispatcher.push(n);
@@ -133,10 +131,9 @@ describe('Dispatcher byte bound', () => {
 		const dispatcher = new Dispatcher<string>(
 			{ batchSize: 100, maxWaitMs: 1000, maxQueue: 1000, maxQueueBytes: 10_000, maxInFlight: 0 },
 			() => undefined,
-			(count) => (dropped += count),
 			(item) => item.length,
 		);
-		for (let i = 0; i < 30; i++) dispatcher.push('x'.repeat(1000));
+		for (let i = 0; i < 30; i++) if (!dispatcher.push('x'.repeat(1000))) dropped++;
 		expect(dispatcher.queued).toBe(10);
 		expect(dispatcher.bytes).toBe(10_000);
 		expect(dropped).toBe(20);

@@ -117,6 +117,17 @@ describe('SyslogPipeline', () => {
 		pipeline.close();
 	});
 
+	it('counts a repeat summary that meets a full queue apart, keeping the accounting exact', () => {
+		const { send, pipeline } = make({ dedupeWindowMs: 1000, batchSize: 100, batchMaxWaitMs: 10_000, maxQueue: 2 });
+		for (let i = 0; i < 3; i++) send('<28>Mar 24 12:04:10 pve1 pvestatd[1]: got timeout');
+		send('<28>Mar 24 12:04:10 pve1 pvestatd[1]: other');
+		jest.advanceTimersByTime(1000);
+		const stats = pipeline.snapshot();
+		expect(stats).toMatchObject({ received: 4, queued: 2, repeatSummaries: 0, repeatSummariesLost: 1, dropped: { deduplicated: 2, total: 2 } });
+		expect(stats.received).toBe(stats.emitted - stats.repeatSummaries + stats.dropped.total + stats.queued);
+		pipeline.close();
+	});
+
 	it('rate limits and bounds the queue, counting drops', () => {
 		const { send, items, pipeline } = make({ ratePerSecond: 5 });
 		for (let i = 0; i < 20; i++) send(`<13>Mar 24 12:04:10 h a: ${i}`);
