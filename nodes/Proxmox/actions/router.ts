@@ -24,7 +24,17 @@ async function runOne(op: ProxmoxOperation, ctx: OperationContext): Promise<IDat
 			continue;
 		}
 		const outcome = await waitForTask(ctx.client, entry.upid, { timeoutMs: Math.max(1000, deadline - Date.now()) });
-		out.push({ ...entry, ...(outcome as unknown as IDataObject) });
+		// Task fields get their own names so they never hide the operation's (a started VM's
+		// node, type or status).
+		out.push({
+			...entry,
+			upid: outcome.upid,
+			taskNode: outcome.node,
+			taskType: outcome.type,
+			exitStatus: outcome.exitStatus,
+			success: outcome.success,
+			durationSeconds: outcome.durationSeconds,
+		});
 	}
 	return out;
 }
@@ -53,23 +63,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!op) throw new NodeOperationError(this.getNode(), `Unknown operation ${resource}.${operation}`);
 	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
 	let client: ProxmoxClient | undefined;
+	let safetyOfDryRun: OperationSafety = op.safety;
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			client ??= await getClient(this, { dryRun });
 			const ctx: OperationContext = { fn: this, client, itemIndex };
 			const safety = op.safetyFor?.(ctx) ?? op.safety;
-			if (!dryRun) guardAiUse(this, op, safety, resource, itemIndex);
-			try {
-				for (const json of await runOne(op, ctx)) output.push({ json, pairedItem: { item: itemIndex } });
-			} catch (error) {
-				if (!(error instanceof DryRunInterrupt)) throw toNodeError(this.getNode(), error, itemIndex);
+			if (dryRun) safetyOfDryRun = safety;
+			else guardAiUse(this, op, safety, resource, itemIndex);
+			for (const json of await runOne(op, ctx)) output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (error instanceof DryRunInterrupt) {
 				output.push({
-					json: { dryRun: true, resource, operation, safety, request: error.request as unknown as IDataObject },
+					json: { dryRun: true, resource, operation, safety: safetyOfDryRun, request: error.request as unknown as IDataObject },
 					pairedItem: { item: itemIndex },
 				});
+				continue;
 			}
-		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
 			const json: IDataObject = { error: nodeError.message };

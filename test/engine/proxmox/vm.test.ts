@@ -66,7 +66,7 @@ describe('VM reads', () => {
 describe('VM power and lifecycle', () => {
 	it('starts a stopped VM and waits for the task', async () => {
 		const [item] = await vm('start', { guest: locator(102) });
-		expect(item.json).toMatchObject({ vmid: 102, node: 'pve2', status: 'stopped', exitStatus: 'OK', success: true });
+		expect(item.json).toMatchObject({ vmid: 102, node: 'pve2', taskNode: 'pve2', taskType: 'qmstart', exitStatus: 'OK', success: true });
 		expect(String(item.json.upid)).toMatch(/^UPID:pve2:.*:qmstart:102:root@pam!sim:$/);
 		const [after] = await vm('get', { guest: locator(102) });
 		expect(after.json.status).toBe('running');

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { apiPath, type ProxmoxParams } from '../../../shared/proxmox';
+import { listClusterGuests } from '../../helpers/guests';
 import { taskOrResult } from '../../helpers/results';
 import type { ProxmoxOperation } from '../types';
 import { getJob, jobIdField } from './backupJobs';
@@ -25,12 +26,28 @@ export const runBackupJob: ProxmoxOperation = {
 			if (SCHEDULE_ONLY.has(key) || value === null || typeof value === 'object') continue;
 			params[key] = value as string | number | boolean;
 		}
-		const nodes = job.node
-			? [String(job.node)]
-			: ((await ctx.client.get<Array<{ node: string; status?: string }>>('/nodes')) ?? []).filter((n) => n.status === 'online').map((n) => n.node);
+		// The GUI's "Run now" posts the job to every online node; vzdump then skips guests that
+		// live elsewhere. Sending each node only its own guests gives the same backups without
+		// the empty runs.
+		const runs = new Map<string, ProxmoxParams>();
+		if (job.vmid && !job.all) {
+			const wanted = String(job.vmid).split(',').map((id) => Number(id.trim())).filter(Number.isInteger);
+			const guests = await listClusterGuests(ctx.client);
+			for (const vmid of wanted) {
+				const guest = guests.find((g) => Number(g.vmid) === vmid);
+				if (!guest?.node || (job.node && guest.node !== job.node)) continue;
+				const existing = runs.get(guest.node);
+				runs.set(guest.node, { ...params, vmid: existing ? `${existing.vmid as string},${vmid}` : String(vmid) });
+			}
+		} else {
+			const nodes = job.node
+				? [String(job.node)]
+				: ((await ctx.client.get<Array<{ node: string; status?: string }>>('/nodes')) ?? []).filter((n) => n.status === 'online').map((n) => n.node);
+			for (const node of nodes) runs.set(node, params);
+		}
 		const results: IDataObject[] = [];
-		for (const node of nodes) {
-			const data = await ctx.client.post(apiPath`/nodes/${node}/vzdump`, params);
+		for (const [node, nodeParams] of runs) {
+			const data = await ctx.client.post(apiPath`/nodes/${node}/vzdump`, nodeParams);
 			results.push(taskOrResult(data, { jobId: id, node }) as IDataObject);
 		}
 		return results;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiPath } from '../../../shared/proxmox';
+import { apiPath, ProxmoxApiError, toNodeError } from '../../../shared/proxmox';
 import { resolveNodeName } from '../../helpers/guests';
 import { nodeLocator } from '../common.descriptions';
 import type { ProxmoxOperation } from '../types';
@@ -24,7 +24,13 @@ export const getDisks: ProxmoxOperation = {
 		for (const disk of disks) {
 			const item: IDataObject = { node, ...disk };
 			if (withSmart && disk.devpath) {
-				item.smart = await ctx.client.get<IDataObject>(apiPath`/nodes/${node}/disks/smart`, { disk: String(disk.devpath) });
+				// One unreadable disk (no SMART support, USB bridge) must not hide the others.
+				try {
+					item.smart = await ctx.client.get<IDataObject>(apiPath`/nodes/${node}/disks/smart`, { disk: String(disk.devpath) });
+				} catch (error) {
+					if (!(error instanceof ProxmoxApiError)) throw toNodeError(ctx.fn.getNode(), error, ctx.itemIndex);
+					item.smartError = error.message;
+				}
 			}
 			out.push(item);
 		}
