@@ -5,6 +5,45 @@ import { runBackupJob } from '../pve/handlers/vzdump';
 import { formatSyslog, sendSyslog } from './syslog';
 import type { SimulatorControl } from './types';
 
+/** Seconds pve-ha-manager needs before a lost node with HA services is fenced (lock timeout plus fencing). */
+const FENCE_AFTER_SECONDS = 120;
+
+/**
+ * pve-ha-manager's reaction to a lost node running HA services: after the fencing delay (scaled by the
+ * task speed) the node is fenced, a `fencing` notification goes out and the services recover on another node.
+ */
+function scheduleFencing(world: PveWorld, failed: string): void {
+	const { cluster } = world;
+	const services = [...cluster.guests.values()].filter((g) => g.node === failed && g.hastate);
+	if (!services.length) return;
+	const master = [...cluster.nodes.values()].find((n) => n.online);
+	if (!master) return;
+	world.addSyslog(master.name, `pve-ha-crm[1490]: node '${failed}': state changed from 'online' => 'unknown'`);
+	world.timers.after((FENCE_AFTER_SECONDS * 1000) / Math.max(world.opts.taskSpeed, 0.001), () => {
+		if (cluster.nodes.get(failed)?.online) return;
+		world.addSyslog(master.name, `pve-ha-crm[1490]: successfully acquired lock 'ha_agent_${failed}_lock'`);
+		world.addSyslog(master.name, `pve-ha-crm[1490]: fencing: acknowledged - got agent lock for node '${failed}'`);
+		void world.notify.emit({
+			title: `Successfully fenced node '${failed}'`,
+			message: `The node '${failed}' failed and needed manual intervention.\n\nThe PVE HA manager tries to fence it and recover the configured HA resources to a healthy node if possible.\n\nCurrent fence status: SUCCEED\n`,
+			severity: 'error',
+			timestamp: world.clock.now(),
+			fields: { type: 'fencing', hostname: master.name },
+		});
+		const targets = [...cluster.nodes.values()].filter((n) => n.online);
+		services.forEach((g, i) => {
+			const target = targets[i % targets.length];
+			world.addSyslog(master.name, `pve-ha-crm[1490]: recover service '${g.type === 'qemu' ? 'vm' : 'ct'}:${g.vmid}' from fenced node '${failed}' to node '${target.name}'`);
+			g.node = target.name;
+			for (const v of cluster.volumes) if (v.vmid === g.vmid && v.node === failed) v.node = target.name;
+			g.status = 'running';
+			g.startedAt = world.clock.now();
+			g.pid = 30000 + g.vmid;
+			g.agentRunning = g.type === 'qemu' && String(g.config.agent ?? '').startsWith('1');
+		});
+	});
+}
+
 export function pveControl(world: PveWorld): SimulatorControl {
 	const { cluster } = world;
 	const guest = (vmid: number) => {
@@ -31,6 +70,7 @@ export function pveControl(world: PveWorld): SimulatorControl {
 			n.online = false;
 			world.addClusterLog(world.localNode, 'corosync', 'root@pam', `node ${name} left the cluster membership`, 4);
 			world.addSyslog(world.localNode, `corosync[1200]:   [QUORUM] Members[${[...cluster.nodes.values()].filter((x) => x.online).length}]`);
+			scheduleFencing(world, name);
 		},
 		bringNodeOnline(name) {
 			const n = node(name);
@@ -39,6 +79,7 @@ export function pveControl(world: PveWorld): SimulatorControl {
 		},
 		stopGuestUnexpectedly(vmid) {
 			const g = guest(vmid);
+			// Under HA the guest is restarted by the LRM like after a crash; outside HA it stays down.
 			g.status = 'stopped';
 			g.paused = false;
 			g.startedAt = undefined;
@@ -46,6 +87,26 @@ export function pveControl(world: PveWorld): SimulatorControl {
 			g.agentRunning = false;
 			world.addSyslog(g.node, `QEMU[${1000 + g.vmid}]: kvm: terminating on signal 9`);
 			world.addSyslog(g.node, `kernel: [12345.678] Out of memory: Killed process ${1000 + g.vmid} (kvm)`);
+			if (g.hastate === 'started') {
+				const sid = `${g.type === 'qemu' ? 'vm' : 'ct'}:${g.vmid}`;
+				world.timers.after(10_000 / Math.max(world.opts.taskSpeed, 0.001), () => {
+					if (g.status !== 'stopped') return;
+					world.addSyslog(g.node, `pve-ha-lrm[1502]: restart service '${sid}' (restart 1/${cluster.haResources.get(sid)?.max_restart ?? 1})`);
+					world.tasks.start({
+						node: g.node,
+						type: g.type === 'qemu' ? 'qmstart' : 'vzstart',
+						id: String(g.vmid),
+						authId: 'root@pam',
+						run: async (ctx) => {
+							await ctx.sleep(1500);
+							g.status = 'running';
+							g.startedAt = world.clock.now();
+							g.pid = 40000 + g.vmid;
+							g.agentRunning = g.type === 'qemu' && String(g.config.agent ?? '').startsWith('1');
+						},
+					});
+				});
+			}
 		},
 		failNextBackup: (vmid, message) => void cluster.backupFailures.set(String(vmid), message),
 		fillStorage(nodeName, storageId, percent) {

@@ -131,3 +131,35 @@ describe('PVE guests', () => {
 		expect(syslog.some((l: { t: string }) => l.t.includes('kvm: terminating on signal 9'))).toBe(true);
 	});
 });
+
+describe('HA reactions', () => {
+	let sim: ProxmoxSimulator;
+	const token = pveToken();
+	beforeAll(async () => {
+		sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 1000, taskStatusGraceMs: 0 });
+	});
+	afterAll(() => sim.close());
+
+	const until = async (check: () => Promise<boolean>) => {
+		for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+	};
+
+	it('restarts an HA guest that stopped unexpectedly', async () => {
+		sim.control.stopGuestUnexpectedly(101);
+		expect((await call(sim, 'GET', '/nodes/pve1/qemu/101/status/current', { token })).json.data.status).toBe('stopped');
+		await until(async () => (await call(sim, 'GET', '/nodes/pve1/qemu/101/status/current', { token })).json.data.status === 'running');
+		expect((await call(sim, 'GET', '/nodes/pve1/qemu/101/status/current', { token })).json.data.status).toBe('running');
+	});
+
+	it('fences a lost node and recovers its HA guests elsewhere, sending a fencing notification', async () => {
+		sim.control.takeNodeOffline('pve1');
+		const ha = (await call(sim, 'GET', '/cluster/ha/status/current', { token })).json.data;
+		expect(ha.find((e: { sid?: string }) => e.sid === 'vm:101').state).toBe('fence');
+		const nodeOf101 = () => (sim.control.getState().guests as Array<{ vmid: number; node: string }>).find((g) => g.vmid === 101)?.node;
+		await until(async () => nodeOf101() !== 'pve1');
+		const moved = (sim.control.getState().guests as Array<{ vmid: number; node: string; status: string }>).find((g) => g.vmid === 101);
+		expect(moved).toMatchObject({ node: 'pve2', status: 'running' });
+		expect((sim.control.getState().notificationsSent as Array<{ title: string }>).map((n) => n.title)).toContain("Successfully fenced node 'pve1'");
+		sim.control.bringNodeOnline('pve1');
+	});
+});
