@@ -163,3 +163,11 @@ describe('webhook nodes', () => {
 		expect(exists.result).toBe(true);
 	});
 });
+
+describe('node errors keep their class', () => {
+	it('rejects with the live NodeOperationError (itemIndex included)', async () => {
+		const error = await runNode('test.echo', { failOn: 0 }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('bad item 0');
+	});
+});

@@ -31,6 +31,7 @@ import {
 	type ICredentialType,
 	type ICredentialsDecrypted,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeCredentialsDetails,
@@ -141,6 +142,9 @@ const startNodeType: INodeType = {
 };
 
 export class PackageNodeTypes implements INodeTypes {
+	/** Called with the live error a node's execute() throws (run data keeps only a plain copy). */
+	constructor(private readonly onNodeError?: (nodeName: string, error: unknown) => void) {}
+
 	getByName(nodeType: string): AnyNodeType {
 		if (nodeType === START_NODE_TYPE) return startNodeType;
 		const type = extraNodeTypes.get(nodeType) ?? loadPackageTypes().nodes.get(nodeType);
@@ -149,7 +153,20 @@ export class PackageNodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+		const type = NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+		const execute = type.execute;
+		const onNodeError = this.onNodeError;
+		if (!onNodeError || !execute) return type;
+		const observed = Object.create(type) as INodeType;
+		observed.execute = async function (this: IExecuteFunctions) {
+			try {
+				return await execute.call(this);
+			} catch (error) {
+				onNodeError(this.getNode().name, error);
+				throw error;
+			}
+		} as INodeType['execute'];
+		return observed;
 	}
 
 	getKnownTypes() {
@@ -261,14 +278,18 @@ function normaliseNodes(nodes: WorkflowJson['nodes'], credentials: CredentialsBy
 	});
 }
 
-export function buildWorkflow(json: WorkflowJson, credentials: CredentialsByType = {}): Workflow {
+export function buildWorkflow(
+	json: WorkflowJson,
+	credentials: CredentialsByType = {},
+	onNodeError?: (nodeName: string, error: unknown) => void,
+): Workflow {
 	return new Workflow({
 		id: 'engine-test',
 		name: json.name ?? 'engine test',
 		nodes: normaliseNodes(json.nodes, credentials),
 		connections: json.connections,
 		active: false,
-		nodeTypes: new PackageNodeTypes(),
+		nodeTypes: new PackageNodeTypes(onNodeError),
 		staticData: json.staticData ?? {},
 		settings: { executionOrder: 'v1' },
 	});
@@ -288,7 +309,8 @@ export async function runWorkflow(
 	options: { credentials?: CredentialsByType; mode?: WorkflowExecuteMode; startNode?: string } = {},
 ): Promise<WorkflowRunResult> {
 	const credentials = options.credentials ?? {};
-	const workflow = buildWorkflow(json, credentials);
+	const liveErrors = new Map<string, unknown>();
+	const workflow = buildWorkflow(json, credentials, (nodeName, error) => liveErrors.set(nodeName, error));
 	const mode = options.mode ?? 'manual';
 	const hooks = new ExecutionLifecycleHooks(mode, 'engine-execution', {
 		id: 'engine-test',
@@ -318,18 +340,18 @@ export async function runWorkflow(
 		output: (nodeName, outputIndex = 0) => {
 			const task = runData[nodeName]?.[0];
 			if (!task) throw new Error(`Node "${nodeName}" did not run`);
-			if (task.error) throw asError(task.error, run.data.resultData.error);
+			if (task.error) throw asError(task.error, liveErrors.get(nodeName));
 			return task.data?.main?.[outputIndex] ?? [];
 		},
 	};
 }
 
 /**
- * Run data keeps a serialised copy of a node's error; the live error object (NodeApiError /
- * NodeOperationError, with its class) is the run's `resultData.error` when the run stopped on it.
+ * Run data keeps a plain copy of a node's error; the harness captured the live one (NodeApiError /
+ * NodeOperationError, with its class) as the node threw it.
  */
 function asError(stored: unknown, live: unknown): Error {
-	if (live instanceof Error && (live as Error).message === (stored as Error).message) return live;
+	if (live instanceof Error) return live;
 	if (stored instanceof Error) return stored;
 	const plain = stored as { message?: string };
 	return Object.assign(new Error(plain.message ?? 'Node failed'), plain);
