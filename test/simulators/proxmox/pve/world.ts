@@ -20,6 +20,7 @@ import { registerSnapshots } from './handlers/snapshots';
 import { registerStorage } from './handlers/storage';
 import { registerAgent } from './handlers/agent';
 import { registerVzdump } from './handlers/vzdump';
+import { registerHost } from './handlers/host';
 import { registerNotifications } from '../notifications/api';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -94,6 +95,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerStorage(registry);
 	registerAgent(registry);
 	registerVzdump(registry);
+	registerHost(registry);
 	registerNotifications(registry, '/cluster/notifications');
 	return { world, registry };
 }

@@ -118,6 +118,19 @@ describe('PVE cluster, tasks, storage and backups', () => {
 		expect((await waitTask(sim, token, upids[0])).exitstatus).toBe('OK');
 	});
 
+	it('answers host endpoints: disks, SMART, services, storage RRD, guests without backup', async () => {
+		const disks = (await get('/nodes/pve1/disks/list')).data;
+		expect(disks.map((d: { devpath: string }) => d.devpath)).toEqual(['/dev/nvme0n1', '/dev/nvme1n1']);
+		expect((await get('/nodes/pve1/disks/smart?disk=/dev/nvme1n1')).data).toMatchObject({ health: 'PASSED', type: 'text' });
+		const restart = await call(sim, 'POST', '/nodes/pve1/services/pveproxy/restart', { token });
+		expect(restart.json.data).toMatch(/:srvrestart:pveproxy:root@pam!sim:$/);
+		expect((await get('/nodes/pve1/storage/local/rrddata?timeframe=hour')).data).toHaveLength(70);
+		expect((await get('/cluster/backup-info/not-backed-up')).data).toEqual([]);
+		await call(sim, 'PUT', '/cluster/backup/backup-daily', { token, form: { enabled: 0 } });
+		expect((await get('/cluster/backup-info/not-backed-up')).data).toContainEqual({ vmid: 104, type: 'qemu', name: 'win-rdp' });
+		await call(sim, 'PUT', '/cluster/backup/backup-daily', { token, form: { enabled: 1 } });
+	});
+
 	it('reports HA, nextid, RRD data and node status', async () => {
 		const ha = (await get('/cluster/ha/status/current')).data;
 		expect(ha.find((e: { type: string }) => e.type === 'service')).toMatchObject({ sid: 'vm:101', state: 'started', node: 'pve1' });

@@ -16,8 +16,8 @@ describe('endpoints without a state model', () => {
 	afterAll(() => sim.close());
 
 	it('answer with data shaped by the schema returns', async () => {
-		const route = getRouteIndex('pve9').find('GET', '/nodes/{node}/disks/list');
-		const r = await call(sim, 'GET', '/nodes/pve1/disks/list', { token });
+		const route = getRouteIndex('pve9').find('GET', '/nodes/{node}/apt/update');
+		const r = await call(sim, 'GET', '/nodes/pve1/apt/update', { token });
 		expect(r.status).toBe(200);
 		expect(r.json.data).toEqual(sampleFromSchema(route?.info.returns));
 		const item = r.json.data[0];
