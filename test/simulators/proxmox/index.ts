@@ -98,7 +98,7 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 	let listening = false;
 	let endpoint;
 	try {
-		endpoint = await listenHttps({ host: opts.host, port: opts.port, keyPem: certs.keyPem, certPem: certs.certPem, idleTimeoutMs: opts.idleTimeoutMs, dispatcher });
+		endpoint = await listenHttps({ product: opts.product, host: opts.host, port: opts.port, keyPem: certs.keyPem, certPem: certs.certPem, idleTimeoutMs: opts.idleTimeoutMs, dispatcher });
 		listening = true;
 	} finally {
 		// A port already in use must not leave the world's timers running.

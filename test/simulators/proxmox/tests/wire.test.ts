@@ -36,7 +36,10 @@ describe('PVE wire behaviour', () => {
 	});
 
 	it('answers booleans as 0/1 and 501 for unknown methods or paths', async () => {
-		const status = (await call(sim, 'GET', '/cluster/status', { token })).json.data;
+		const res = await call(sim, 'GET', '/cluster/status', { token });
+		expect(res.headers.server).toBe('pve-api-daemon/3.0');
+		expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
+		const status = res.json.data;
 		expect(status[1]).toMatchObject({ online: 1, local: 1 });
 		const unknown = await call(sim, 'GET', '/nodes/pve1/bogus', { token });
 		expect(unknown.status).toBe(501);

@@ -9,7 +9,7 @@ export interface HttpsEndpoint {
 }
 
 /** HTTPS listener with pveproxy's connection habits: idle keep-alive connections close after the timeout. */
-export async function listenHttps(opts: { host: string; port: number; keyPem: string; certPem: string; idleTimeoutMs: number; dispatcher: Dispatcher }): Promise<HttpsEndpoint> {
+export async function listenHttps(opts: { product: 'pve' | 'pbs'; host: string; port: number; keyPem: string; certPem: string; idleTimeoutMs: number; dispatcher: Dispatcher }): Promise<HttpsEndpoint> {
 	const sockets = new Set<Socket>();
 	const inFlight = new WeakMap<Socket, number>();
 	const idle = (s: Socket) => s.setTimeout(opts.idleTimeoutMs);
@@ -23,6 +23,13 @@ export async function listenHttps(opts: { host: string; port: number; keyPem: st
 			inFlight.set(s, left);
 			if (left === 0 && !s.destroyed) idle(s);
 		});
+		// pveproxy's fixed response headers (PBS sends none of these).
+		if (opts.product === 'pve') {
+			res.setHeader('Server', 'pve-api-daemon/3.0');
+			res.setHeader('Cache-Control', 'max-age=0');
+			res.setHeader('Pragma', 'no-cache');
+			res.setHeader('Expires', new Date().toUTCString());
+		}
 		void opts.dispatcher.handle(req, res);
 	});
 	server.keepAliveTimeout = opts.idleTimeoutMs;
