@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { connect as connectTcp, createServer, type Server } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { networkInterfaces } from 'node:os';
@@ -177,6 +178,27 @@ describe('Syslog Trigger with util-linux logger', () => {
 		const items = emittedItems(trigger.emitted);
 		expect(items.map((item) => item.appName)).toEqual(['first', 'third']);
 		expect(items[1].stats).toMatchObject({ tcp: { rejected: 1, idleClosed: 1, accepted: 2 } });
+	});
+
+	it('survives binary junk and invalid UTF-8 on both transports, emitting it with a parse error', async () => {
+		const { port, trigger } = await listen({ protocol: 'udpAndTcp', options: { ...quiet, statistics: 'item' } });
+		const junk = Buffer.from([0xff, 0xfe, 0x00, 0x3c, 0x39, 0x39, 0x39, 0x3e, 0xc3, 0x28, 0x0a, 0x80]);
+		const udp = createSocket('udp4');
+		await new Promise<void>((resolve, reject) => udp.send(junk, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+		udp.close();
+		const tcp = connectTcp(port, '127.0.0.1');
+		tcp.end(Buffer.concat([junk, Buffer.from('\n<13>1 - h after-junk - - - still fine\n')]));
+		await trigger.waitForEmit(4);
+		await delay(200);
+		const items = emittedItems(trigger.emitted);
+		const fine = items.filter((item) => item.appName === 'after-junk');
+		expect(fine).toHaveLength(1);
+		expect(fine[0]).toMatchObject({ message: 'still fine', transport: 'tcp', parseError: null });
+		const broken = items.filter((item) => item.parseError !== null);
+		expect(broken.length).toBeGreaterThanOrEqual(2);
+		for (const item of broken) expect(item).toMatchObject({ format: 'invalid', severity: 'notice', parseError: expect.any(String) });
+		expect(broken.some((item) => item.invalidUtf8 === true && item.transport === 'udp')).toBe(true);
+		expect(JSON.stringify(items)).not.toContain('\\u0000');
 	});
 
 	it('flags oversized messages as truncated', async () => {
