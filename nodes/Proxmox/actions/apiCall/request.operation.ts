@@ -1,0 +1,119 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import type { ProxmoxMethod, ProxmoxParamValue, ProxmoxParams } from '../../../shared/proxmox';
+import { findEndpoint, validateParams } from '../../helpers/catalogue';
+import { asItems, taskOrResult } from '../../helpers/results';
+import type { OperationContext, OperationSafety, ProxmoxOperation } from '../types';
+
+function readEndpoint(ctx: OperationContext): { method: ProxmoxMethod; path: string } {
+	const raw = String(ctx.fn.getNodeParameter('endpoint', ctx.itemIndex, undefined, { extractValue: true }) ?? '').trim();
+	const match = /^(GET|POST|PUT|DELETE)\s+(\/\S*)$/i.exec(raw);
+	if (!match) {
+		throw new NodeOperationError(ctx.fn.getNode(), `"${raw}" is not an endpoint`, {
+			itemIndex: ctx.itemIndex,
+			description: 'Give the method and path, e.g. GET /nodes/{node}/qemu or GET /nodes/pve1/qemu',
+		});
+	}
+	return { method: match[1].toUpperCase() as ProxmoxMethod, path: match[2].replace(/^\/api2\/json/, '') };
+}
+
+function readParameters(ctx: OperationContext): Record<string, unknown> {
+	const raw = ctx.fn.getNodeParameter('parameters', ctx.itemIndex, '{}') as string | IDataObject;
+	if (typeof raw === 'object' && raw !== null) return raw;
+	if (!String(raw).trim()) return {};
+	try {
+		const parsed = JSON.parse(String(raw)) as unknown;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+	} catch {
+		// Reported below.
+	}
+	throw new NodeOperationError(ctx.fn.getNode(), 'Parameters must be a JSON object, e.g. {"node": "pve1", "vmid": 100}', { itemIndex: ctx.itemIndex });
+}
+
+function methodSafety(method: string): OperationSafety {
+	if (method === 'GET') return 'read';
+	return method === 'DELETE' ? 'destructive' : 'write';
+}
+
+export const request: ProxmoxOperation = {
+	value: 'request',
+	name: 'Call API',
+	action: 'Call any Proxmox API endpoint',
+	description:
+		'Calls any endpoint of the Proxmox VE API (see the endpoint list for what exists). Inputs: method and path (template like /nodes/{node}/qemu/{vmid}/config with the variables given as parameters, or a concrete path), parameters as a JSON object. Parameters are checked against the API schema before sending. Returns the answer\'s data (arrays as one item per entry). GET is a read, POST/PUT a write, DELETE destructive.',
+	safety: 'write',
+	safetyFor: (ctx) => methodSafety(readEndpoint(ctx).method),
+	startsTask: true,
+	properties: [
+		{
+			displayName: 'Endpoint',
+			name: 'endpoint',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			required: true,
+			description: 'Method and path from the API schema',
+			modes: [
+				{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEndpoints', searchable: true } },
+				{
+					displayName: 'Method and Path',
+					name: 'path',
+					type: 'string',
+					placeholder: 'GET /nodes/{node}/qemu',
+					validation: [{ type: 'regex', properties: { regex: '^(GET|POST|PUT|DELETE|get|post|put|delete)\\s+/.*', errorMessage: 'Start with GET, POST, PUT or DELETE, then the path' } }],
+				},
+			],
+		},
+		{
+			displayName: 'Parameters',
+			name: 'parameters',
+			type: 'json',
+			default: '{}',
+			description: 'Path variables (e.g. node, vmid) and API parameters as one JSON object',
+		},
+		{ displayName: 'Validate Against Schema', name: 'validate', type: 'boolean', default: true, description: 'Whether to check the parameters against the PVE API schema before sending' },
+		{ displayName: 'Split Arrays Into Items', name: 'splitArrays', type: 'boolean', default: true, description: 'Whether an array answer becomes one item per entry (otherwise one item with "data")' },
+	],
+	async execute(ctx) {
+		const { method, path } = readEndpoint(ctx);
+		const params = readParameters(ctx);
+		const found = findEndpoint(method, path);
+		const validate = ctx.fn.getNodeParameter('validate', ctx.itemIndex, true) as boolean;
+		if (!found && validate) {
+			throw new NodeOperationError(ctx.fn.getNode(), `${method} ${path} is not in the Proxmox VE API schema`, {
+				itemIndex: ctx.itemIndex,
+				description: 'Pick the endpoint from the list, or turn off "Validate Against Schema" for endpoints newer than the catalogue.',
+			});
+		}
+		// Fill {variables} of a template path from the parameters; they are not sent again.
+		const rest: Record<string, unknown> = { ...params };
+		const missing: string[] = [];
+		const concrete = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+			const value = rest[name];
+			delete rest[name];
+			if (value === undefined || value === '') {
+				missing.push(name);
+				return `{${name}}`;
+			}
+			return encodeURIComponent(String(value));
+		});
+		if (missing.length) throw new NodeOperationError(ctx.fn.getNode(), `Missing path variable(s): ${missing.join(', ')}`, { itemIndex: ctx.itemIndex });
+		if (found && validate) {
+			const problems = validateParams(found.endpoint, rest);
+			if (problems.length) {
+				throw new NodeOperationError(ctx.fn.getNode(), `Invalid parameters for ${method} ${found.endpoint.p}`, {
+					itemIndex: ctx.itemIndex,
+					description: problems.join('\n'),
+				});
+			}
+		}
+		const sendable: ProxmoxParams = {};
+		for (const [key, value] of Object.entries(rest)) {
+			sendable[key] = (value !== null && typeof value === 'object' && !Array.isArray(value) ? JSON.stringify(value) : value) as ProxmoxParamValue;
+		}
+		const response = await ctx.client.request(method, concrete, sendable);
+		if (method !== 'GET') return taskOrResult(response.data, { method, path: concrete });
+		const split = ctx.fn.getNodeParameter('splitArrays', ctx.itemIndex, true) as boolean;
+		if (Array.isArray(response.data) && split) return asItems(response.data);
+		return { data: response.data as IDataObject, ...(response.total !== undefined ? { total: response.total } : {}) };
+	},
+};
