@@ -1,6 +1,6 @@
 /** API Call (schema catalogue) and Notification resources, the credential test, ticket auth and failover. */
 import { createServer, type Server } from 'node:net';
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeListSearchResult } from 'n8n-workflow';
 
 import { callNodeMethod, runNode, testCredential } from '../../helpers/engine';
 import type { ProxmoxSimulator } from '../../simulators/proxmox';
@@ -21,7 +21,7 @@ const endpoint = (value: string) => ({ __rl: true, mode: 'path', value });
 
 describe('API Call', () => {
 	it('lists endpoints from the schema catalogue with description and parameters', async () => {
-		const result = await callNodeMethod(NODE, 'listSearch', 'searchEndpoints', {}, { credentials, filter: 'qemu snapshot rollback' });
+		const result = (await callNodeMethod(NODE, 'listSearch', 'searchEndpoints', {}, { credentials, filter: 'qemu snapshot rollback' })) as INodeListSearchResult;
 		const entry = result.results.find((r) => r.value === 'POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback');
 		expect(entry).toBeDefined();
 		expect(String(entry!.description)).toContain('Parameters:');
@@ -110,7 +110,7 @@ describe('Notification', () => {
 });
 
 describe('credential test', () => {
-	const test = (data: IDataObject) => testCredential(NODE, 'proxmoxMcpApiTest', 'proxmoxMcpApi', data);
+	const test = (data: ICredentialDataDecryptedObject) => testCredential(NODE, 'proxmoxMcpApiTest', 'proxmoxMcpApi', data);
 
 	it('reports version and cluster on success (token and password)', async () => {
 		const ok = await test(tokenCredentials(sim).proxmoxMcpApi);
