@@ -27,10 +27,16 @@ describe('PVE cluster, tasks, storage and backups', () => {
 	});
 
 	it('answers 400 for the status of a task that was just created', async () => {
+		const fresh = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 200, taskStatusGraceMs: 5000 });
+		try {
+			const r = await call(fresh, 'POST', '/nodes/pve1/lxc/200/snapshot', { token, form: { snapname: 'quick' } });
+			const s = await call(fresh, 'GET', `/nodes/pve1/tasks/${encodeURIComponent(r.json.data)}/status`, { token });
+			expect(s.status).toBe(400);
+			expect(s.reason).toMatch(/^unable to open file '\/var\/log\/pve\/tasks\/[0-9A-F]\/UPID:pve1:/);
+		} finally {
+			await fresh.close();
+		}
 		const r = await call(sim, 'POST', '/nodes/pve1/lxc/200/snapshot', { token, form: { snapname: 'quick' } });
-		const s = await call(sim, 'GET', `/nodes/pve1/tasks/${encodeURIComponent(r.json.data)}/status`, { token });
-		expect(s.status).toBe(400);
-		expect(s.reason).toMatch(/^unable to open file '\/var\/log\/pve\/tasks\/[0-9A-F]\/UPID:pve1:/);
 		const done = await waitTask(sim, token, r.json.data);
 		expect(done).toMatchObject({ status: 'stopped', exitstatus: 'OK', type: 'vzsnapshot', id: '200', user: 'root@pam', tokenid: 'sim', node: 'pve1' });
 	});

@@ -1,4 +1,4 @@
-import { ApiError, Reply } from '../../core/errors';
+import { ApiError } from '../../core/errors';
 import type { HandlerRegistry } from '../../core/world';
 import { listTasks, stopTask, taskLog, taskStatus } from '../../core/taskApi';
 import type { PveWorld } from '../model';
@@ -64,14 +64,14 @@ export function registerCluster(reg: HandlerRegistry<PveWorld>): void {
 		const nodes = [...cluster.nodes.values()];
 		const master = nodes.find((n) => n.online);
 		const quorate = nodes.filter((n) => n.online).length * 2 > nodes.length;
-		const fmt = (s: string) => `${s}, ${new Date(now * 1000).toUTCString()}`;
+		const stamp = new Date(now * 1000).toUTCString();
 		const out: Array<Record<string, unknown>> = [{ id: 'quorum', type: 'quorum', node: call.world.localNode, status: quorate ? 'OK' : 'No quorum on node', quorate: quorate ? 1 : 0 }];
 		if (cluster.haResources.size) {
-			if (master) out.push({ id: 'master', type: 'master', node: master.name, status: `${master.name} (active, ${fmt('').slice(2)})`, timestamp: now });
+			if (master) out.push({ id: 'master', type: 'master', node: master.name, status: `${master.name} (active, ${stamp})`, timestamp: now });
 			for (const n of nodes) {
 				const hasServices = [...cluster.guests.values()].some((g) => g.node === n.name && g.hastate);
 				const state = !n.online ? 'old timestamp - dead?' : hasServices ? 'active' : 'idle';
-				out.push({ id: `lrm:${n.name}`, type: 'lrm', node: n.name, status: `${n.name} (${state}, ${fmt('').slice(2)})`, state: n.online ? (hasServices ? 'active' : 'wait_for_agent_lock') : 'unknown', timestamp: n.online ? now : now - 120 });
+				out.push({ id: `lrm:${n.name}`, type: 'lrm', node: n.name, status: `${n.name} (${state}, ${stamp})`, state: n.online ? (hasServices ? 'active' : 'wait_for_agent_lock') : 'unknown', timestamp: n.online ? now : now - 120 });
 			}
 			for (const r of cluster.haResources.values()) {
 				const g = cluster.guests.get(Number(r.sid.split(':')[1]));
@@ -116,5 +116,4 @@ export function registerCluster(reg: HandlerRegistry<PveWorld>): void {
 	reg.on('GET', '/nodes/{node}/tasks/{upid}/status', taskStatus);
 	reg.on('GET', '/nodes/{node}/tasks/{upid}/log', taskLog);
 	reg.on('DELETE', '/nodes/{node}/tasks/{upid}', stopTask);
-	void Reply;
 }

@@ -47,8 +47,7 @@ function currentStatus(call: PveCall, g: Guest): Record<string, unknown> {
 				'proxmox-support': { 'pbs-dirty-bitmap': true, 'pbs-dirty-bitmap-migration': true, 'pbs-dirty-bitmap-savevm': true, 'pbs-masterkey': true, 'query-bitmap-info': true, 'backup-max-workers': true, 'pbs-library-version': '1.5.2 (UNKNOWN)' },
 			});
 		}
-		e.serial = g.config.serial0 ? 1 : undefined;
-		if (e.serial === undefined) delete e.serial;
+		if (g.config.serial0) e.serial = 1;
 	}
 	return e;
 }
