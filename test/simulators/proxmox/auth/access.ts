@@ -39,6 +39,8 @@ export class AccessStore {
 	readonly acl: AclEntry[] = [];
 	readonly roles: Record<string, string[]>;
 	readonly allPrivs: string[];
+	/** Pool a VM or storage path belongs to: its `/pool/<id>` roles are added to the object's (PVE pools). */
+	poolOf: (path: string) => string | undefined = () => undefined;
 
 	constructor(readonly product: Product) {
 		this.roles = { ...(product === 'pve' ? PVE_ROLES : PBS_ROLES) };
@@ -93,6 +95,13 @@ export class AccessStore {
 	}
 
 	private aclPrivs(ugid: string, path: string, isToken: boolean): Set<string> {
+		const own = this.pathPrivs(ugid, path, isToken);
+		const pool = this.poolOf(normalizePath(path));
+		if (pool) for (const p of this.pathPrivs(ugid, `/pool/${pool}`, isToken)) own.add(p);
+		return own;
+	}
+
+	private pathPrivs(ugid: string, path: string, isToken: boolean): Set<string> {
 		const groups = isToken ? [] : (this.users.get(ugid)?.groups ?? []);
 		const parts = normalizePath(path).split('/').filter(Boolean);
 		let roles: string[] = [];

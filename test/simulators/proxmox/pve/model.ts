@@ -103,7 +103,7 @@ export interface PveCluster {
 	syslog: Map<string, SyslogLine[]>;
 	backupJobs: Map<string, BackupJob>;
 	haResources: Map<string, { sid: string; state: string; group?: string; max_restart: number; max_relocate: number; comment?: string }>;
-	pools: Map<string, { comment?: string; members: number[] }>;
+	pools: Map<string, { comment?: string; vms: number[]; storages: string[] }>;
 	nextLogUid: number;
 	/** failNextBackup: vmid (or "all") → error message for the next backup of it. */
 	backupFailures: Map<string, string>;

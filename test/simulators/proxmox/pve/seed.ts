@@ -111,6 +111,7 @@ export function seedEstate(cluster: PveCluster, tasks: TaskManager, now: number)
 		db.snapshots.push({ name: 'before-upgrade', description: 'PostgreSQL 16 before major upgrade', snaptime: now - 86400 * 7, vmstate: 0, config: { ...db.config } });
 		db.parent = 'before-upgrade';
 	}
+	cluster.pools.set('production', { comment: 'Customer-facing services', vms: [100, 101, 200], storages: [] });
 	cluster.haResources.set('vm:101', { sid: 'vm:101', state: 'started', max_restart: 1, max_relocate: 1 });
 	if (db) db.hastate = 'started';
 

@@ -42,6 +42,8 @@ export class StatsCache {
 			if (g.config.tags) entry.tags = g.config.tags;
 			if (g.config.lock) entry.lock = g.config.lock;
 			if (g.hastate) entry.hastate = g.hastate;
+			const pool = [...cluster.pools.entries()].find(([, p]) => p.vms.includes(g.vmid));
+			if (pool) entry.pool = pool[0];
 			res.push(entry);
 		}
 		for (const s of cluster.storages.values()) {
@@ -52,6 +54,7 @@ export class StatsCache {
 				res.push(entry);
 			}
 		}
+		for (const id of cluster.pools.keys()) res.push({ id: `/pool/${id}`, type: 'pool', pool: id });
 		for (const n of cluster.nodes.values()) res.push({ id: `sdn/${n.name}/localnetwork`, type: 'sdn', sdn: 'localnetwork', node: n.name, status: n.online ? 'ok' : 'unknown' });
 		this.resources = res;
 		this.tasks = w.tasks.tasks

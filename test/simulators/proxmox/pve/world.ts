@@ -21,6 +21,7 @@ import { registerStorage } from './handlers/storage';
 import { registerAgent } from './handlers/agent';
 import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
+import { registerPools } from './handlers/pools';
 import { registerNotifications } from '../notifications/api';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -65,6 +66,15 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 		},
 	} as unknown as PveWorld;
 	world.stats = new StatsCache(() => world);
+	access.poolOf = (path) => {
+		const vm = /^\/vms\/(\d+)$/.exec(path);
+		const st = /^\/storage\/([^/]+)$/.exec(path);
+		for (const [id, pool] of cluster.pools) {
+			if (vm && pool.vms.includes(Number(vm[1]))) return id;
+			if (st && pool.storages.includes(st[1])) return id;
+		}
+		return undefined;
+	};
 	world.notify = new NotificationHub(new NotificationConfig('pve'));
 	if (opts.seed === 'estate') {
 		seedEstate(cluster, tasks, clock.now());
@@ -96,6 +106,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerAgent(registry);
 	registerVzdump(registry);
 	registerHost(registry);
+	registerPools(registry);
 	registerNotifications(registry, '/cluster/notifications');
 	return { world, registry };
 }

@@ -97,6 +97,21 @@ describe('PVE authentication and permissions', () => {
 		expect(r.reason).toBe('Permission check failed (/vms/100, VM.PowerMgmt)');
 	});
 
+	it('grants a pool ACL on the pool members', async () => {
+		const tok = sim.control.createToken('root@pam', 'pool-op');
+		sim.control.setAcl('/pool/production', 'PVEVMUser', tok.tokenid);
+		const auth = `PVEAPIToken=${tok.tokenid}=${tok.secret}`;
+		const vms = (await call(sim, 'GET', '/cluster/resources?type=vm', { token: auth })).json.data;
+		expect(vms.map((v: { vmid: number; pool: string }) => [v.vmid, v.pool])).toEqual([[100, 'production'], [101, 'production'], [200, 'production']]);
+		expect((await call(sim, 'POST', '/nodes/pve2/qemu/103/status/reboot', { token: auth })).status).toBe(403);
+		await call(sim, 'PUT', '/pools', { token: pveToken(), form: { poolid: 'production', vms: '103' } });
+		expect((await call(sim, 'GET', '/nodes/pve2/qemu/103/status/current', { token: auth })).status).toBe(200);
+		const pool = (await call(sim, 'GET', '/pools/production', { token: pveToken() })).json.data;
+		expect(pool.members.map((m: { id: string }) => m.id)).toEqual(['qemu/100', 'qemu/101', 'lxc/200', 'qemu/103']);
+		const notEmpty = await call(sim, 'DELETE', '/pools?poolid=production', { token: pveToken() });
+		expect(notEmpty.reason).toBe("pool 'production' is not empty");
+	});
+
 	it('answers /access/permissions for the caller', async () => {
 		const tok = sim.control.createToken('root@pam', 'perm-check');
 		sim.control.setAcl('/storage/local', 'PVEDatastoreUser', tok.tokenid);

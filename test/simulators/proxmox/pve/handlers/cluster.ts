@@ -41,6 +41,7 @@ export function registerCluster(reg: HandlerRegistry<PveWorld>): void {
 				if (r.type === 'qemu' || r.type === 'lxc') return canSee(call, `/vms/${r.vmid}`, 'VM.Audit');
 				if (r.type === 'storage') return canSee(call, `/storage/${r.storage}`, 'Datastore.Audit') || canSee(call, `/storage/${r.storage}`, 'Datastore.AllocateSpace');
 				if (r.type === 'node') return canSee(call, `/nodes/${r.node}`, 'Sys.Audit');
+				if (r.type === 'pool') return canSee(call, `/pool/${r.pool}`, 'Pool.Audit');
 				return canSee(call, `/sdn/zones/${r.sdn}`, 'SDN.Audit');
 			})
 			.map((r) => ({ ...r }));
