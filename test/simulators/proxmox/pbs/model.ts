@@ -1,4 +1,4 @@
-import type { WorldBase } from '../core/world';
+import type { Call, WorldBase } from '../core/world';
 import type { NotificationHub } from '../notifications/dispatcher';
 
 export interface PbsSnapshot {
@@ -51,3 +51,5 @@ export interface PbsWorld extends WorldBase {
 
 export const groupKey = (s: { type: string; id: string }) => `${s.type}/${s.id}`;
 export const snapshotPath = (s: PbsSnapshot) => `${s.type}/${s.id}/${new Date(s.time * 1000).toISOString().replace(/\.\d+Z$/, 'Z')}`;
+
+export type PbsCall = Call<PbsWorld>;
