@@ -37,6 +37,9 @@ export function pbsControl(world: PbsWorld): SimulatorControl {
 			await sendSyslog(target, lines.map((l) => formatSyslog(node, /^[\w.-]+(\[\d+\])?: /.test(l) ? l : `proxmox-backup-proxy[812]: ${l}`, at, facility, severity)));
 		},
 		refreshStats: () => undefined,
+		forwardSyslog: unsupported('forwardSyslog'),
+		setAgentRunning: unsupported('setAgentRunning'),
+		failNextTask: (spec) => void world.tasks.failures.push({ ...spec }),
 		async emitNotification(e) {
 			await world.notify.emit({ title: e.title ?? `${e.type} notification`, message: e.message ?? '', severity: e.severity ?? 'info', timestamp: world.clock.now(), fields: { type: e.type, hostname: world.localNode, ...(e.fields ?? {}) } });
 		},

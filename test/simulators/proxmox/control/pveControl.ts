@@ -131,6 +131,15 @@ export function pveControl(world: PveWorld): SimulatorControl {
 			await sendSyslog(target, lines.map((l) => formatSyslog(from, l, at, facility, severity)));
 		},
 		refreshStats: () => world.stats.refresh(),
+		forwardSyslog(target) {
+			world.syslogForward = target ?? undefined;
+		},
+		setAgentRunning(vmid, running) {
+			const g = guest(vmid);
+			if (g.type !== 'qemu') throw new ApiError(400, `${vmid} is a container`);
+			g.agentRunning = running && g.status === 'running';
+		},
+		failNextTask: (spec) => void world.tasks.failures.push({ ...spec }),
 		runBackupJob: (id) => runBackupJob(world, id),
 		async emitNotification(e) {
 			const fields: Record<string, string> = { type: e.type, hostname: world.localNode, ...(e.fields ?? {}) };

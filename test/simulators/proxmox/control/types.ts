@@ -23,6 +23,12 @@ export interface SimulatorControl {
 	advanceClock(seconds: number): void;
 	emitSyslog(opts: { node: string; target: SyslogTarget; lines: string[]; facility?: number; severity?: number }): Promise<void>;
 	refreshStats(): void;
+	/** Forwards every journal line of the PVE nodes to a syslog receiver from now on, like rsyslog (null stops). */
+	forwardSyslog(target: SyslogTarget | null): void;
+	/** The guest agent inside a running VM starts or stops answering. */
+	setAgentRunning(vmid: number, running: boolean): void;
+	/** The next task of that type (and worker id) fails with the message as its exit status. */
+	failNextTask(spec: { type?: string; id?: string; message: string }): void;
 	/** Runs a backup job now, as the scheduler would (job-id set in notifications). */
 	runBackupJob(id: string): string[];
 	/** Sends a notification event through matchers and targets (package-updates, fencing, replication...). */

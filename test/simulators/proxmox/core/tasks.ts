@@ -69,8 +69,16 @@ export function statusType(exitstatus: string | undefined): 'ok' | 'warning' | '
 	return 'error';
 }
 
+export interface TaskFailure {
+	type?: string;
+	id?: string;
+	message: string;
+}
+
 export class TaskManager {
 	readonly tasks: Task[] = [];
+	/** failNextTask: the next task matching type/id ends with this error instead of doing its work. */
+	readonly failures: TaskFailure[] = [];
 	private nextPid = 0x1a2b3;
 	private nextTaskId = 0;
 	private readonly listeners: Array<(t: Task) => void> = [];
@@ -115,6 +123,17 @@ export class TaskManager {
 
 	start(p: StartTask): Task {
 		const task = this.create(p.node, p.type, p.id ?? '', p.authId, this.clock.now(), p.meta ?? {});
+		const failureAt = this.failures.findIndex((f) => (!f.type || f.type === task.type) && (f.id === undefined || f.id === task.id));
+		if (failureAt >= 0) {
+			const [failure] = this.failures.splice(failureAt, 1);
+			p = {
+				...p,
+				run: async (ctx) => {
+					await ctx.sleep(300);
+					throw new Error(failure.message);
+				},
+			};
+		}
 		let warnings = 0;
 		let wake: (() => void) | undefined;
 		const log = (t: string) => task.log.push({ n: task.log.length + 1, t });

@@ -152,7 +152,9 @@ export interface PveWorld extends WorldBase {
 	stats: import('./stats').StatsCache;
 	notify: import('../notifications/dispatcher').NotificationHub;
 	addClusterLog(node: string, tag: string, user: string, msg: string, pri?: number): void;
-	addSyslog(node: string, line: string): void;
+	/** Appends to the node's journal; forwarded like rsyslog when a forward target is set. */
+	addSyslog(node: string, line: string, severity?: number): void;
+	syslogForward?: import('../control/types').SyslogTarget;
 }
 
 export function guestLabel(g: Guest): string {

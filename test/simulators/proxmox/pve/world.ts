@@ -23,6 +23,7 @@ import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
 import { registerPools } from './handlers/pools';
 import { registerNotifications } from '../notifications/api';
+import { formatSyslog, sendSyslog } from '../control/syslog';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** journalctl's short format (UTC here): `Nov 25 14:30:00`. */
@@ -59,10 +60,13 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 			cluster.log.push({ uid: cluster.nextLogUid++, time: clock.now(), pri, tag, pid: 1000 + (cluster.nextLogUid % 5000), node, user, msg });
 			if (cluster.log.length > 5000) cluster.log.splice(0, cluster.log.length - 5000);
 		},
-		addSyslog(node: string, line: string) {
+		addSyslog(node: string, line: string, severity = 6) {
 			const lines = cluster.syslog.get(node);
 			if (!lines) return;
 			lines.push({ n: lines.length + 1, t: `${shortStamp(new Date(clock.nowMs()))} ${node} ${line}`, time: clock.now() });
+			const target = world.syslogForward;
+			// An offline node cannot forward anything.
+			if (target && cluster.nodes.get(node)?.online) void sendSyslog(target, [formatSyslog(node, line, new Date(clock.nowMs()), 3, severity)]).catch(() => undefined);
 		},
 	} as unknown as PveWorld;
 	world.stats = new StatsCache(() => world);
@@ -90,9 +94,15 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	tasks.start = (p) => {
 		const t = origStart(p);
 		world.addClusterLog(t.node, 'pvedaemon', t.authId, `starting task ${t.upid}`);
+		world.addSyslog(t.node, `pvedaemon[${t.pid}]: <${t.authId}> starting task ${t.upid}`);
 		return t;
 	};
-	tasks.onFinish((t) => world.addClusterLog(t.node, 'pvedaemon', t.authId, `end task ${t.upid} ${t.exitstatus}`, t.exitstatus === 'OK' ? 6 : 3));
+	tasks.onFinish((t) => {
+		const ok = t.exitstatus === 'OK';
+		world.addClusterLog(t.node, 'pvedaemon', t.authId, `end task ${t.upid} ${t.exitstatus}`, ok ? 6 : 3);
+		if (!ok) world.addSyslog(t.node, `pvedaemon[${t.pid}]: ${t.exitstatus}`, 3);
+		world.addSyslog(t.node, `pvedaemon[${t.pid}]: <${t.authId}> end task ${t.upid} ${t.exitstatus}`, ok ? 6 : 3);
+	});
 	world.stats.refresh();
 	timers.every(opts.statsRefreshMs, () => world.stats.refresh());
 

@@ -70,4 +70,30 @@ describe('syslog emission', () => {
 		expect(journal).toHaveLength(2);
 		expect(journal[1]).toMatch(/ pve1 two$/);
 	});
+
+	it('forwards node journal lines (task start/end, failures) to a syslog receiver like rsyslog', async () => {
+		const udp = createSocket('udp4');
+		await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+		const got: string[] = [];
+		udp.on('message', (m) => got.push(m.toString()));
+		sim.control.forwardSyslog({ host: '127.0.0.1', port: (udp.address() as AddressInfo).port, transport: 'udp' });
+		sim.control.failNextTask({ type: 'qmstart', id: '102', message: 'start failed: QEMU exited with code 1' });
+		const r = await call(sim, 'POST', '/nodes/pve2/qemu/102/status/start', { token });
+		const done = await waitTask(sim, token, r.json.data);
+		expect(done.exitstatus).toBe('start failed: QEMU exited with code 1');
+		for (let i = 0; i < 100 && got.length < 3; i++) await new Promise((res) => setTimeout(res, 10));
+		sim.control.forwardSyslog(null);
+		udp.close();
+		expect(got[0]).toMatch(/^<30>.* pve2 pvedaemon\[\d+\]: <root@pam!sim> starting task UPID:pve2:.*:qmstart:102:root@pam!sim:$/);
+		expect(got).toContainEqual(expect.stringMatching(/^<27>.* pve2 pvedaemon\[\d+\]: start failed: QEMU exited with code 1$/));
+		expect(got.at(-1)).toMatch(/^<27>.* end task UPID:pve2:.* start failed: QEMU exited with code 1$/);
+	});
+
+	it('lets the guest agent stop answering', async () => {
+		sim.control.setAgentRunning(100, false);
+		const r = await call(sim, 'POST', '/nodes/pve1/qemu/100/agent/ping', { token });
+		expect([r.status, r.reason]).toEqual([500, 'QEMU guest agent is not running']);
+		sim.control.setAgentRunning(100, true);
+		expect((await call(sim, 'POST', '/nodes/pve1/qemu/100/agent/ping', { token })).status).toBe(200);
+	});
 });
