@@ -110,6 +110,22 @@ describe('PVE guests', () => {
 		expect(missing.exitstatus).toBe("volume 'local:vztmpl/none.tar.zst' does not exist");
 	});
 
+	it('restores a backup as a new guest and over an existing stopped one (force)', async () => {
+		const backups = (await get('/nodes/pve2/storage/nfs-backup/content?content=backup&vmid=202'));
+		const volid = backups[0].volid;
+		const refused = await post('/nodes/pve2/lxc', { vmid: 202, ostemplate: volid, restore: 1 });
+		expect([refused.status, refused.reason]).toEqual([500, "CT 202 already exists on node 'pve2'"]);
+		const over = await run('POST', '/nodes/pve2/lxc', { vmid: 202, ostemplate: volid, restore: 1, force: 1 });
+		expect(over).toMatchObject({ type: 'vzrestore', id: '202', exitstatus: 'OK' });
+		expect((await get('/nodes/pve2/lxc/202/config')).hostname).toBe('test-ct');
+		const vmBackup = (await get('/nodes/pve1/storage/nfs-backup/content?content=backup&vmid=100'))[0].volid;
+		const fresh = await run('POST', '/nodes/pve3/qemu', { vmid: 150, archive: vmBackup, storage: 'local-lvm', start: 1 });
+		expect(fresh).toMatchObject({ type: 'qmrestore', exitstatus: 'OK' });
+		expect(await get('/nodes/pve3/qemu/150/status/current')).toMatchObject({ status: 'running', name: 'web01' });
+		const running = await post('/nodes/pve3/qemu', { vmid: 150, archive: vmBackup, force: 1 });
+		expect(running.reason).toBe('unable to restore VM 150 - VM 150 is running');
+	});
+
 	it('talks to the guest agent only when it runs', async () => {
 		expect((await post('/nodes/pve1/qemu/100/agent/ping')).json.data).toEqual({ result: {} });
 		const exec = await call(sim, 'POST', '/nodes/pve1/qemu/100/agent/exec', { token, form: { command: ['cat', '/etc/hostname'] } });

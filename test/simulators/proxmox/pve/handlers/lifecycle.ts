@@ -12,9 +12,11 @@ export function createGuest(type: 'qemu' | 'lxc') {
 		const w = call.world;
 		const vmid = Number(call.params.vmid);
 		const node = String(call.params.node);
+		const archive = type === 'qemu' ? call.params.archive : flag(call.params.restore) ? call.params.ostemplate : undefined;
+		if (archive !== undefined) return restoreGuest(call, type, String(archive));
 		const existing = w.cluster.guests.get(vmid);
 		if (existing) {
-			if (type === 'qemu' && call.params.archive === undefined) throw new ApiError(500, `unable to create VM ${vmid} - VM ${vmid} already exists on node '${existing.node}'`);
+			if (type === 'qemu') throw new ApiError(500, `unable to create VM ${vmid} - VM ${vmid} already exists on node '${existing.node}'`);
 			throw new ApiError(500, `CT ${vmid} already exists on node '${existing.node}'`);
 		}
 		const config: GuestConfig = {};
@@ -75,6 +77,65 @@ export function createGuest(type: 'qemu' | 'lxc') {
 			}
 		});
 	};
+}
+
+/**
+ * qmrestore / vzrestore from a vzdump archive: a new guest, or (with force) over an existing stopped one
+ * on the same node. The archive's config is not modelled: an overwritten guest keeps its config.
+ */
+function restoreGuest(call: PveCall, type: 'qemu' | 'lxc', archive: string): string {
+	const w = call.world;
+	const vmid = Number(call.params.vmid);
+	const node = String(call.params.node);
+	const volume = w.cluster.volumes.find((v) => v.volid === archive && v.content === 'backup');
+	if (!volume) throw new ApiError(500, `volume '${archive}' does not exist`);
+	const existing = w.cluster.guests.get(vmid);
+	if (existing) {
+		if (existing.node !== node || !flag(call.params.force)) {
+			throw new ApiError(500, type === 'qemu' ? `unable to restore VM ${vmid} - VM ${vmid} already exists on node '${existing.node}'` : `CT ${vmid} already exists on node '${existing.node}'`);
+		}
+		if (existing.status === 'running') throw new ApiError(500, type === 'qemu' ? `unable to restore VM ${vmid} - VM ${vmid} is running` : `unable to restore CT ${vmid} - CT is running`);
+		checkLock(existing);
+	}
+	const storage = String(call.params.storage ?? 'local-lvm');
+	const name = volume.notes || `restored-${vmid}`;
+	const guest = existing ?? newGuest(vmid, type, node, type === 'qemu' ? { name, cores: 2, memory: '2048', ostype: 'l26', scsihw: 'virtio-scsi-single', net0: 'virtio,bridge=vmbr0', scsi0: `${storage}:vm-${vmid}-disk-0,size=8G` } : { hostname: name, arch: 'amd64', ostype: 'debian', cores: 1, memory: 512, swap: 512, rootfs: `${storage}:vm-${vmid}-disk-0,size=8G`, net0: 'name=eth0,bridge=vmbr0,ip=dhcp' });
+	guest.config.lock = 'create';
+	if (!existing) w.cluster.guests.set(vmid, guest);
+	const dumpDir = `${w.cluster.storages.get(volume.storage)?.path ?? '/mnt/pve/' + volume.storage}/dump`;
+	const file = archive.split('/').pop();
+	return startTask(call, type === 'qemu' ? 'qmrestore' : 'vzrestore', String(vmid), async (ctx) => {
+		let restored = false;
+		try {
+			if (type === 'qemu') {
+				ctx.log(`restore vma archive: zstd -q -d -c ${dumpDir}/${file} | vma extract -v -r /var/tmp/vzdumptmp${ctx.task.pid}.fifo - /var/tmp/vzdumptmp${ctx.task.pid}`);
+				ctx.log(`CFG: size: 512 name: qemu-server.conf`);
+				ctx.log(`DEV: dev_id=1 size: ${8 * GiB} devname: drive-scsi0`);
+				await ctx.sleep(1500);
+				ctx.log(`progress 100% (read ${8 * GiB} bytes, duration 3 sec)`);
+				ctx.log('rescan volumes...');
+			} else {
+				ctx.log(`recovering backed-up configuration from '${archive}'`);
+				ctx.log(`restoring '${archive}' now..`);
+				ctx.log(`extracting archive '${dumpDir}/${file}'`);
+				await ctx.sleep(1500);
+				ctx.log('Total bytes read: 1073741824 (1.0GiB, 350MiB/s)');
+			}
+			w.cluster.volumes = w.cluster.volumes.filter((v) => v.vmid !== vmid || v.content === 'backup');
+			const st = w.cluster.storages.get(storage);
+			w.cluster.volumes.push({ volid: `${storage}:vm-${vmid}-disk-0`, storage, node: st?.shared ? undefined : node, content: type === 'qemu' ? 'images' : 'rootdir', format: 'raw', size: 8 * GiB, ctime: w.clock.now(), vmid });
+			guest.snapshots = [];
+			guest.parent = undefined;
+			restored = true;
+		} finally {
+			delete guest.config.lock;
+			if (!restored && !existing) w.cluster.guests.delete(vmid);
+		}
+		if (flag(call.params.start)) {
+			await ctx.sleep(500);
+			setRunning(w, guest, true);
+		}
+	});
 }
 
 export function destroyGuest(call: PveCall) {
