@@ -52,7 +52,8 @@ export interface StartTask {
 
 /** The exit status rule of pve-common UPID.pm: the last log line decides. */
 export function exitStatusFromLog(lines: TaskLogLine[]): string {
-	const last = lines.length ? lines[lines.length - 1].t : '';
+	// PBS prefixes every task log line with an RFC 3339 time (`2026-11-25T14:30:00+00:00: TASK OK`).
+	const last = (lines.length ? lines[lines.length - 1].t : '').replace(/^\d{4}-\d\d-\d\dT[\d:]+(?:Z|[+-]\d\d:\d\d): /, '');
 	if (last === 'TASK OK') return 'OK';
 	let m = /^TASK ERROR: (.*)$/.exec(last);
 	if (m) return m[1];
@@ -73,6 +74,11 @@ export interface TaskFailure {
 	type?: string;
 	id?: string;
 	message: string;
+}
+
+/** Local time with offset, as PBS writes it in task logs (UTC here). */
+function rfc3339(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.\d+Z$/, '+00:00');
 }
 
 export class TaskManager {
@@ -136,7 +142,7 @@ export class TaskManager {
 		}
 		let warnings = 0;
 		let wake: (() => void) | undefined;
-		const log = (t: string) => task.log.push({ n: task.log.length + 1, t });
+		const log = (t: string) => task.log.push({ n: task.log.length + 1, t: this.product === 'pbs' ? `${rfc3339(this.clock.nowMs())}: ${t}` : t });
 		const ctx: TaskContext = {
 			task,
 			log,

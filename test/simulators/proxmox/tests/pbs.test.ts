@@ -49,7 +49,8 @@ describe('PBS datastores, snapshots and jobs', () => {
 		expect(done).toMatchObject({ status: 'stopped', exitstatus: 'OK', worker_type: 'garbage_collection', worker_id: 'backup', user: 'root@pam!sim', tokenid: 'sim' });
 		expect((await get('/admin/datastore/backup/status')).data.used).toBeLessThan(before);
 		const log = (await get(`/nodes/localhost/tasks/${encodeURIComponent(r.json.data)}/log`)).data.map((l: { t: string }) => l.t);
-		expect(log).toContain('Start GC phase2 (sweep unused chunks)');
+		expect(log).toContainEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00: Start GC phase2 \(sweep unused chunks\)$/));
+		expect(log.at(-1)).toMatch(/: TASK OK$/);
 	});
 
 	it('verifies, and a failure ends the task with an error', async () => {
