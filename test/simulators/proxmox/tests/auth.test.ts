@@ -133,6 +133,8 @@ describe('PBS authentication', () => {
 		const login = await call(sim, 'POST', '/access/ticket', { form: { username: 'root@pam', password: 'simulator' } });
 		expect(login.json.data.ticket).toMatch(/^PBS:root@pam:[0-9A-F]{8}::/);
 		expect((await call(sim, 'GET', '/admin/datastore', { headers: { Cookie: `PBSAuthCookie=${encodeURIComponent(login.json.data.ticket)}` } })).status).toBe(200);
+		const wrong = await call(sim, 'POST', '/access/ticket', { form: { username: 'root@pam', password: 'nope' } });
+		expect([wrong.status, wrong.text]).toEqual([401, 'permission check failed.']);
 	});
 
 	it('applies PBS roles on datastore paths', async () => {

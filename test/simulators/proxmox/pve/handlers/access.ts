@@ -29,12 +29,12 @@ export function createTicket(call: Call): unknown {
 	if (!ok) {
 		const node = w.localNode;
 		(w as WorldBase & { addSyslog?: (n: string, l: string) => void }).addSyslog?.(node, `pvedaemon[1234]: authentication failure; rhost=::ffff:127.0.0.1 user=${username} msg=${user ? 'invalid credentials' : 'no such user'}`);
-		throw new ApiError(401, pve ? 'authentication failure' : 'authentication failed');
+		throw new ApiError(401, pve ? 'authentication failure' : 'permission check failed.');
 	}
 	if (call.params.path && call.params.privs) {
 		const have = w.access.privileges(username, String(call.params.path));
 		const wanted = String(call.params.privs).split(/[,;\s]+/).filter(Boolean);
-		if (!wanted.every((p) => have.has(p))) throw new ApiError(401, pve ? 'authentication failure' : 'authentication failed');
+		if (!wanted.every((p) => have.has(p))) throw new ApiError(401, pve ? 'authentication failure' : 'permission check failed.');
 		return null;
 	}
 	const { ticket, csrf } = w.tickets.issue(username);
