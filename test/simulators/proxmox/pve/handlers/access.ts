@@ -28,7 +28,8 @@ export function createTicket(call: Call): unknown {
 	}
 	if (!ok) {
 		const node = w.localNode;
-		(w as WorldBase & { addSyslog?: (n: string, l: string) => void }).addSyslog?.(node, `pvedaemon[1234]: authentication failure; rhost=::ffff:127.0.0.1 user=${username} msg=${user ? 'invalid credentials' : 'no such user'}`);
+		// pvedaemon logs failed logins at err level; fail2ban-style triggers key on this line.
+		(w as WorldBase & { addSyslog?: (n: string, l: string, sev?: number) => void }).addSyslog?.(node, `pvedaemon[1390]: authentication failure; rhost=::ffff:127.0.0.1 user=${username} msg=${user ? 'Authentication failure' : `no such user ('${username}')`}`, 3);
 		throw new ApiError(401, pve ? 'authentication failure' : 'permission check failed.');
 	}
 	if (call.params.path && call.params.privs) {
