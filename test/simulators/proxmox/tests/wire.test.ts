@@ -50,6 +50,16 @@ describe('PVE wire behaviour', () => {
 		expect([404, 501]).toContain(outside.status);
 	});
 
+	it('serves the extjs format: HTTP 200 with success, status and message in the body', async () => {
+		const url = (p: string) => `/../extjs${p}`;
+		const okRes = await call(sim, 'GET', url('/version'), { token });
+		expect(okRes.status).toBe(200);
+		expect(okRes.json).toMatchObject({ success: 1, data: { release: '9.1' } });
+		const err = await call(sim, 'POST', url('/nodes/pve1/qemu/100/status/start'), { token: 'PVEAPIToken=root@pam!sim=00000000-0000-4000-8000-000000000000', form: { bogus: '1' } });
+		expect(err.status).toBe(200);
+		expect(err.json).toEqual({ data: null, success: 0, status: 400, message: 'Parameter verification failed.\n', errors: { bogus: 'property is not defined in schema and the schema does not allow additional properties' } });
+	});
+
 	it('merges query over body, accepts JSON bodies and takes DELETE parameters from the query', async () => {
 		const r = await call(sim, 'POST', '/nodes/pve1/qemu/100/snapshot?snapname=fromquery', { token, form: { snapname: 'frombody' } });
 		expect(r.status).toBe(200);

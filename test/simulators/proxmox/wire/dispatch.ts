@@ -6,11 +6,11 @@ import { authenticate, type Identity } from '../auth/authenticate';
 import { enforcePermissions } from '../auth/permissions';
 import { validateParams, type RawParams } from '../schema/validate';
 import { extractParams, readBody } from './request';
-import { sendData, sendError, sendJson, sendRaw } from './respond';
+import { sendData, sendError, sendExtjsError, sendJson, sendRaw } from './respond';
 import { genericAnswer } from '../core/generic';
 import type { FaultSpec } from '../core/faults';
 
-const API_PREFIX = '/api2/json';
+const API_PREFIX = /^\/api2\/(json|extjs)(?=\/|$)/;
 
 /** Sends a TCP RST (ECONNRESET at the client) by resetting the TCP socket under the TLS layer. */
 function resetConnection(req: IncomingMessage): void {
@@ -87,22 +87,28 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 		const url = new URL(req.url ?? '/', 'https://sim');
 		const fullPath = url.pathname;
 		let identity: Identity | undefined;
+		// The extjs format answers 200 with success/status/message in the body (the GUI's format).
+		const extjs = API_PREFIX.exec(fullPath)?.[1] === 'extjs';
+		const fail = (status: number, message: string, errors?: Record<string, string>, authLayer = false) =>
+			extjs && !authLayer ? sendExtjsError(res, product, status, message, errors) : sendError(res, product, status, message, errors, authLayer);
+		const ok = (data: unknown, attrs: Record<string, unknown> = {}) => (extjs ? sendJson(res, 200, 'OK', { data: data ?? null, ...attrs, success: product === 'pve' ? 1 : true }) : sendData(res, data, attrs));
 		try {
 			const body = await readBody(req);
 			if (fullPath.startsWith('/_sim/') && control) return await control(req, res, fullPath, body);
-			if (fullPath !== API_PREFIX && !fullPath.startsWith(`${API_PREFIX}/`)) {
+			const prefix = API_PREFIX.exec(fullPath);
+			if (!prefix) {
 				if (fullPath === '/' && method === 'GET') return sendRaw(res, 200, 'OK', '<!DOCTYPE html><html><head><title>Proxmox simulator</title></head><body></body></html>', 'text/html;charset=UTF-8');
 				if (product === 'pbs') return sendError(res, product, 404, `Path '${fullPath}' not found.`);
 				return sendRaw(res, 501, 'no such uri', 'no such uri');
 			}
-			const path = fullPath.slice(API_PREFIX.length).replace(/\/+$/, '') || '/';
+			const path = fullPath.slice(prefix[0].length).replace(/\/+$/, '') || '/';
 			if (await applyFaults(world.faults.take(method, path), req, res)) return;
 
 			if (!isPublic(method, path)) {
 				const auth = tryAuthenticate(req, method);
 				if (auth instanceof ApiError) {
 					await delayUnauthorized();
-					return sendError(res, product, 401, auth.message, undefined, true);
+					return fail(401, auth.message, undefined, true);
 				}
 				identity = auth;
 			}
@@ -110,10 +116,10 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 			const match = world.routes.match(method, path);
 			if (!match.route) {
 				if (product === 'pbs') {
-					if (match.pathKnown) return sendError(res, product, 405, `Method not allowed`);
-					return sendError(res, product, 404, `Path '${fullPath}' not found.`);
+					if (match.pathKnown) return fail(405, `Method not allowed`);
+					return fail(404, `Path '${fullPath}' not found.`);
 				}
-				return sendError(res, product, 501, `Method '${method} ${path}' not implemented`);
+				return fail(501, `Method '${method} ${path}' not implemented`);
 			}
 			const { route } = match;
 			const raw: RawParams = { ...extractParams(req.headers['content-type'], method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : body, url.search.slice(1)), ...match.pathParams };
@@ -121,7 +127,7 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 			const proxyNode = route.info.proxyto ? raw[route.info.proxyto] : undefined;
 			if (typeof proxyNode === 'string' && proxyNode !== 'localhost' && /^[a-zA-Z0-9-]+$/.test(proxyNode)) {
 				if (!world.nodeExists(proxyNode)) throw new ApiError(500, `hostname lookup '${proxyNode}' failed - failed to get address info for: ${proxyNode}: Name or service not known`);
-				if (!world.isNodeOnline(proxyNode)) return sendError(res, product, 596, 'Connection timed out', undefined, true);
+				if (!world.isNodeOnline(proxyNode)) return fail(596, 'Connection timed out', undefined, true);
 			}
 
 			const who: Identity = identity ?? { authId: '', userid: '', viaTicket: false };
@@ -129,23 +135,23 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 
 			const { values, errors } = validateParams(route.info.parameters ?? {}, raw, product);
 			if (Object.keys(errors).length) {
-				if (product === 'pbs') return sendError(res, product, 400, '', errors);
-				return sendError(res, product, 400, 'Parameter verification failed.', errors);
+				if (product === 'pbs') return fail(400, '', errors);
+				return fail(400, 'Parameter verification failed.', errors);
 			}
 
 			const handler = registry.get(method, route.template);
 			const call = { method, template: route.template, params: values, identity: who, world };
 			const result = handler ? await handler(call) : genericAnswer(call);
-			if (result instanceof Reply) return sendData(res, result.data, result.attrs);
-			return sendData(res, result);
+			if (result instanceof Reply) return ok(result.data, result.attrs);
+			return ok(result);
 		} catch (e) {
 			if (res.headersSent || res.destroyed) return;
 			if (e instanceof ApiError) {
 				if (e.status === 401) await delayUnauthorized();
-				return sendError(res, product, e.status, e.message, e.errors);
+				return fail(e.status, e.message, e.errors);
 			}
 			const message = (e as Error)?.message ?? String(e);
-			return sendError(res, product, 500, message);
+			return fail(500, message);
 		}
 	}
 

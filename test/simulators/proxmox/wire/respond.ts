@@ -53,3 +53,14 @@ export function sendError(res: ServerResponse, product: Product, status: number,
 function formatPbsParamErrors(errors: Record<string, string>): string {
 	return ['parameter verification errors', '', ...Object.entries(errors).map(([k, v]) => `parameter '${k}': ${v}`)].join('\n');
 }
+
+/** ExtJS format errors: HTTP 200 with success 0 (PBS: false), the real status and the message in the body. */
+export function sendExtjsError(res: ServerResponse, product: Product, status: number, message: string, errors?: Record<string, string>): void {
+	if (product === 'pbs') {
+		sendJson(res, 200, 'OK', { message: errors ? 'parameter verification errors' : message, errors: errors ?? {}, success: false, status });
+		return;
+	}
+	const body: Record<string, unknown> = { data: null, success: 0, status, message: message.endsWith('\n') ? message : `${message}\n` };
+	if (errors) body.errors = errors;
+	sendJson(res, 200, 'OK', body);
+}
