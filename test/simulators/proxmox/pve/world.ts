@@ -22,6 +22,7 @@ import { registerAgent } from './handlers/agent';
 import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
 import { registerPools } from './handlers/pools';
+import { registerApt } from './handlers/apt';
 import { registerNotifications } from '../notifications/api';
 import { formatSyslog, sendSyslog } from '../control/syslog';
 
@@ -117,6 +118,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerVzdump(registry);
 	registerHost(registry);
 	registerPools(registry);
+	registerApt(registry);
 	registerNotifications(registry, '/cluster/notifications');
 	return { world, registry };
 }

@@ -16,8 +16,8 @@ describe('endpoints without a state model', () => {
 	afterAll(() => sim.close());
 
 	it('answer with data shaped by the schema returns', async () => {
-		const route = getRouteIndex('pve9').find('GET', '/nodes/{node}/apt/update');
-		const r = await call(sim, 'GET', '/nodes/pve1/apt/update', { token });
+		const route = getRouteIndex('pve9').find('GET', '/nodes/{node}/network');
+		const r = await call(sim, 'GET', '/nodes/pve1/network', { token });
 		expect(r.status).toBe(200);
 		expect(r.json.data).toEqual(sampleFromSchema(route?.info.returns));
 		const item = r.json.data[0];
@@ -28,8 +28,8 @@ describe('endpoints without a state model', () => {
 	});
 
 	it('start a task for worker endpoints that return a UPID', async () => {
-		const r = await call(sim, 'POST', '/nodes/pve1/apt/update', { token });
-		expect(r.json.data).toMatch(/^UPID:pve1:.*:update_database::root@pam!sim:$/);
+		const r = await call(sim, 'PUT', '/nodes/pve1/network', { token });
+		expect(r.json.data).toMatch(/^UPID:pve1:.*:reload_network_config::root@pam!sim:$/);
 		expect((await waitTask(sim, token, r.json.data)).exitstatus).toBe('OK');
 	});
 });

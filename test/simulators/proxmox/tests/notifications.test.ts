@@ -120,6 +120,15 @@ describe('PVE notifications', () => {
 		expect(JSON.parse((await next).body).title).toBe('New software packages available (pve1.sim.local)');
 	});
 
+	it('sends package-updates after apt update with notify', async () => {
+		const next = hook.next();
+		const r = await call(sim, 'POST', '/nodes/pve2/apt/update', { token, form: { notify: 1 } });
+		expect(r.json.data).toMatch(/:aptupdate::root@pam!sim:$/);
+		const body = JSON.parse((await next).body);
+		expect(body).toMatchObject({ title: 'New software packages available (pve2.sim.local)', fields: { type: 'package-updates', hostname: 'pve2' } });
+		expect((await call(sim, 'GET', '/nodes/pve2/apt/update', { token })).json.data[0]).toMatchObject({ Package: 'pve-manager', Version: '9.1.2' });
+	});
+
 	it('posts to a Gotify server', async () => {
 		await call(sim, 'POST', '/cluster/notifications/endpoints/gotify', { token, form: { name: 'phone', server: hook.url, token: 'AppToken123' } });
 		const next = hook.next();
