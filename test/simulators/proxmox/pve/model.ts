@@ -93,6 +93,23 @@ export interface BackupJob {
 	[key: string]: ConfigValue;
 }
 
+export interface ReplicationJob {
+	id: string;
+	guest: number;
+	jobnum: number;
+	target: string;
+	source: string;
+	schedule: string;
+	comment?: string;
+	disable?: boolean;
+	rate?: number;
+	lastSync: number;
+	lastTry: number;
+	duration: number;
+	failCount: number;
+	error?: string;
+}
+
 export interface PveCluster {
 	name: string;
 	nodes: Map<string, PveNode>;
@@ -102,6 +119,7 @@ export interface PveCluster {
 	log: ClusterLogEntry[];
 	syslog: Map<string, SyslogLine[]>;
 	backupJobs: Map<string, BackupJob>;
+	replication: Map<string, ReplicationJob>;
 	haResources: Map<string, { sid: string; state: string; group?: string; max_restart: number; max_relocate: number; comment?: string }>;
 	pools: Map<string, { comment?: string; vms: number[]; storages: string[] }>;
 	nextLogUid: number;

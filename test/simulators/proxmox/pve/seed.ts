@@ -13,6 +13,7 @@ export function emptyCluster(nodeNames: string[], now: number, pveVersion: 9 | 8
 		log: [],
 		syslog: new Map(),
 		backupJobs: new Map(),
+		replication: new Map(),
 		haResources: new Map(),
 		pools: new Map(),
 		nextLogUid: 1,
@@ -111,6 +112,7 @@ export function seedEstate(cluster: PveCluster, tasks: TaskManager, now: number)
 		db.snapshots.push({ name: 'before-upgrade', description: 'PostgreSQL 16 before major upgrade', snaptime: now - 86400 * 7, vmstate: 0, config: { ...db.config } });
 		db.parent = 'before-upgrade';
 	}
+	if (nodes.length > 1) cluster.replication.set('101-0', { id: '101-0', guest: 101, jobnum: 0, target: at(1), source: at(0), schedule: '*/15', comment: 'db01 to the second node', lastSync: now - 600, lastTry: now - 600, duration: 4, failCount: 0 });
 	cluster.pools.set('production', { comment: 'Customer-facing services', vms: [100, 101, 200], storages: [] });
 	cluster.haResources.set('vm:101', { sid: 'vm:101', state: 'started', max_restart: 1, max_relocate: 1 });
 	if (db) db.hastate = 'started';

@@ -23,6 +23,7 @@ import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
 import { registerPools } from './handlers/pools';
 import { registerApt } from './handlers/apt';
+import { registerReplication } from './handlers/replication';
 import { registerNotifications } from '../notifications/api';
 import { formatSyslog, sendSyslog } from '../control/syslog';
 
@@ -119,6 +120,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerHost(registry);
 	registerPools(registry);
 	registerApt(registry);
+	registerReplication(registry);
 	registerNotifications(registry, '/cluster/notifications');
 	return { world, registry };
 }

@@ -129,6 +129,20 @@ describe('PVE notifications', () => {
 		expect((await call(sim, 'GET', '/nodes/pve2/apt/update', { token })).json.data[0]).toMatchObject({ Package: 'pve-manager', Version: '9.1.2' });
 	});
 
+	it('sends a replication failure', async () => {
+		await call(sim, 'POST', '/cluster/notifications/matchers', { token, form: { name: 'replication', target: 'n8n', 'match-field': 'exact:type=replication' } });
+		expect((await call(sim, 'GET', '/nodes/pve1/replication', { token })).json.data[0]).toMatchObject({ id: '101-0', guest: 101, target: 'pve2', fail_count: 0 });
+		sim.control.takeNodeOffline('pve2');
+		const next = hook.next();
+		const r = await call(sim, 'POST', '/nodes/pve1/replication/101-0/schedule_now', { token });
+		const done = await waitTask(sim, token, r.json.data);
+		expect(done.exitstatus).toMatch(/No route to host/);
+		const body = JSON.parse((await next).body);
+		expect(body).toMatchObject({ title: "Replication Job: '101-0' failed", severity: 'error', fields: { type: 'replication', hostname: 'pve1', 'job-id': '101-0' } });
+		expect((await call(sim, 'GET', '/nodes/pve1/replication/101-0/status', { token })).json.data.fail_count).toBe(1);
+		sim.control.bringNodeOnline('pve2');
+	});
+
 	it('posts to a Gotify server', async () => {
 		await call(sim, 'POST', '/cluster/notifications/endpoints/gotify', { token, form: { name: 'phone', server: hook.url, token: 'AppToken123' } });
 		const next = hook.next();
