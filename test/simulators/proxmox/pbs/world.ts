@@ -9,7 +9,7 @@ import { getRouteIndex } from '../schema/load';
 import { NotificationConfig } from '../notifications/config';
 import { NotificationHub } from '../notifications/dispatcher';
 import { registerNotifications } from '../notifications/api';
-import { registerAccess } from '../pve/handlers/access';
+import { registerAccess } from '../core/accessApi';
 import type { CertBundle } from '../wire/certs';
 import type { PbsWorld } from './model';
 import { emptyPbs, seedPbs } from './seed';

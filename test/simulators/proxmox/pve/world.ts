@@ -12,7 +12,7 @@ import type { CertBundle } from '../wire/certs';
 import type { PveWorld } from './model';
 import { emptyCluster, seedEstate } from './seed';
 import { StatsCache } from './stats';
-import { registerAccess } from './handlers/access';
+import { registerAccess } from '../core/accessApi';
 import { registerCluster } from './handlers/cluster';
 import { registerGuests } from './handlers/guests';
 import { registerNodes } from './handlers/nodes';

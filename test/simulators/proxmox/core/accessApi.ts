@@ -1,5 +1,5 @@
-import { ApiError } from '../../core/errors';
-import type { Call, HandlerRegistry, WorldBase } from '../../core/world';
+import { ApiError } from './errors';
+import type { Call, HandlerRegistry, WorldBase } from './world';
 
 /** Privileges per ACL path area, as `/access/ticket` returns them in `cap`. */
 function capabilities(world: WorldBase, authId: string): Record<string, Record<string, number>> {
