@@ -289,6 +289,15 @@ describe('Backup', () => {
 		expect(deleted.deleted).toBe(true);
 	});
 
+	it('restores over an existing stopped guest', async () => {
+		const [backup] = json(await run('backup', 'getMany', { scope: 'guest', vmid: 202, returnAll: true }));
+		expect(backup).toBeDefined();
+		const [restored] = json(
+			await run('backup', 'restore', { node: locator('pve2'), volume: locator(String(backup.volid)), target: 'existing', restoreVmid: 202, unique: false }),
+		);
+		expect(restored).toMatchObject({ success: true, vmid: 202, type: 'lxc' });
+	});
+
 	it('restoring over an existing guest is destructive for AI tools', async () => {
 		await expect(
 			run('backup', 'restore', { node: locator('pve1'), volume: locator('nfs-backup:backup/vzdump-qemu-102-2025_01_01-00_00_00.vma.zst'), target: 'existing', restoreVmid: 102 }, { asTool: true }),
