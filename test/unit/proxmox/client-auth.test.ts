@@ -3,7 +3,8 @@
  * a TFA account is refused with "use an API token", a ticket is renewed with itself in the
  * last 30 minutes of its 2 h lifetime, and CSRF tokens go only with writes.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 
 import { clearTicketCache, ProxmoxAuthError, ProxmoxClient, readProxmoxConfig } from '../../../nodes/shared/proxmox';
 import { closeAllPools } from '../../../nodes/shared/transport';
