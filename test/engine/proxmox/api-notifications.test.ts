@@ -152,9 +152,14 @@ describe('tickets, CSRF and failover', () => {
 		const creds = passwordCredentials(sim);
 		const [first] = await runNode(NODE, { resource: 'vm', operation: 'get', guest: locator(100) } as never, { credentials: creds });
 		expect(first.json.vmid).toBe(100);
-		sim.control.injectFault({ kind: 'expireTicket', times: 1 });
+		// The ticket expires right when the write arrives: the POST is refused with 401 before it
+		// runs, so the client logs in again and sends it once more (with the new CSRF token).
+		sim.control.injectFault({ method: 'POST', path: '/snapshot$', kind: 'expireTicket', times: 1 });
 		const [snap] = await runNode(NODE, { resource: 'vm', operation: 'createSnapshot', guest: locator(100), snapname: 'after_expiry' } as never, { credentials: creds });
 		expect(snap.json.success).toBe(true);
+		expect(sim.control.getState().faults).toEqual([]);
+		const snapshots = (sim.control.getState().guests as Array<{ vmid: number; snapshots: string[] }>).find((g) => g.vmid === 100)!.snapshots;
+		expect(snapshots.filter((name) => name === 'after_expiry')).toHaveLength(1);
 		await runNode(NODE, { resource: 'vm', operation: 'deleteSnapshot', guest: locator(100), snapshot: locator('after_expiry', 'name') } as never, { credentials: creds });
 	});
 
