@@ -31,7 +31,7 @@ function render(template: string, data: Record<string, unknown>): string {
 	return hb.compile(template, { noEscape: true })(data);
 }
 
-const GOTIFY_PRIORITY: Record<string, number> = { info: 1, notice: 3, warning: 5, error: 9, unknown: 5 };
+const GOTIFY_PRIORITY: Record<string, number> = { info: 1, notice: 3, warning: 5, error: 9, unknown: 3 };
 
 function mask(text: string, secrets: Record<string, string>): string {
 	let out = text;
@@ -68,8 +68,16 @@ export async function deliver(endpoint: Endpoint, secrets: Record<string, string
 	if (endpoint.type === 'gotify') {
 		const server = String(endpoint.server ?? '').replace(/\/+$/, '');
 		const token = secrets.token ?? '';
-		const body = JSON.stringify({ title: event.title, message: event.message, priority: GOTIFY_PRIORITY[event.severity] ?? 5, extras: { 'client::display': { contentType: 'text/markdown' } } });
-		return send('POST', `${server}/message`, { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body, secrets);
+		// As proxmox-notify's gotify.rs: the plain-text body fenced as Markdown code, priority by
+		// severity (unknown = 3), and the token in both headers.
+		const body = JSON.stringify({
+			title: event.title,
+			message: `\`\`\`\n${event.message}\n\`\`\``,
+			priority: GOTIFY_PRIORITY[event.severity] ?? 3,
+			extras: { 'client::display': { contentType: 'text/markdown' } },
+		});
+		const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'X-Gotify-Key': token };
+		return send('POST', `${server}/message`, headers, body, secrets);
 	}
 	return { ok: true };
 }

@@ -148,8 +148,14 @@ describe('PVE notifications', () => {
 		const next = hook.next();
 		expect((await call(sim, 'POST', '/cluster/notifications/targets/phone/test', { token })).status).toBe(200);
 		const got = await next;
-		expect([got.method, got.url, got.headers.authorization]).toEqual(['POST', '/message', 'Bearer AppToken123']);
-		expect(JSON.parse(got.body)).toMatchObject({ title: 'Test notification', priority: 1 });
+		expect([got.method, got.url, got.headers.authorization, got.headers['x-gotify-key']]).toEqual(['POST', '/message', 'Bearer AppToken123', 'AppToken123']);
+		// proxmox-notify fences the plain-text body as Markdown code and marks it text/markdown.
+		expect(JSON.parse(got.body)).toEqual({
+			title: 'Test notification',
+			message: "```\nThis is a test of the notification target 'phone'.\n```",
+			priority: 1,
+			extras: { 'client::display': { contentType: 'text/markdown' } },
+		});
 	});
 
 	it('reports a failing target on test', async () => {
