@@ -1,7 +1,7 @@
 /** Engine tests of the Container, Node, Cluster, Task, Storage and Backup resources against the simulator. */
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult, INodeType } from 'n8n-workflow';
 
-import { registerNodeType, runNode, runWorkflow, START_NODE_TYPE } from '../../helpers/engine';
+import { callNodeMethod, registerNodeType, runNode, runWorkflow, START_NODE_TYPE } from '../../helpers/engine';
 import type { ProxmoxSimulator } from '../../simulators/proxmox';
 import { locator, NODE, startSim, stopSim, tokenCredentials } from './setup';
 
@@ -48,6 +48,10 @@ describe('Container', () => {
 			const [result] = json(await run('container', op, { guest: locator(vmid), allowDestructiveFromAi: true }));
 			expect(result).toMatchObject({ success: true, vmid });
 		}
+		const [started] = json(await run('container', 'start', { guest: locator(vmid) }));
+		expect(started.success).toBe(true);
+		const [down] = json(await run('container', 'shutdown', { guest: locator(vmid), shutdownTimeout: 30 }));
+		expect(down.success).toBe(true);
 		const [rolled] = json(await run('container', 'rollbackSnapshot', { guest: locator(vmid), snapshot: locator('clean', 'name') }));
 		expect(rolled.success).toBe(true);
 		const [deleted] = json(await run('container', 'delete', { guest: locator(vmid), purge: true }));
@@ -71,7 +75,24 @@ describe('Container', () => {
 		expect(resized.vmid).toBe(vmid);
 		const [config] = json(await run('container', 'updateConfig', { guest: locator(vmid), extraParameters: { parameter: [{ name: 'cores', value: '2' }] }, deleteOptions: '' }));
 		expect(String((config.config as IDataObject).cores)).toBe('2');
+		const [template] = json(await run('container', 'convertToTemplate', { guest: locator(vmid) }));
+		expect(template.vmid).toBe(vmid);
 		await run('container', 'delete', { guest: locator(vmid) });
+	});
+
+	it('lists guests, nodes, storages, snapshots and backups for the editor\'s dropdowns', async () => {
+		const list = async (name: string, parameters: Record<string, unknown> = {}, filter?: string) =>
+			((await callNodeMethod(NODE, 'listSearch', name, parameters as never, { credentials, filter })) as INodeListSearchResult).results;
+		const vms = await list('searchVms', {}, 'web');
+		expect(vms[0]).toMatchObject({ value: '100' });
+		expect(vms[0].name).toMatch(/^web01 \(100, VM, running on pve1\)$/);
+		expect((await list('searchContainers')).map((c) => c.value)).toEqual(expect.arrayContaining(['200', '201']));
+		expect((await list('searchNodes')).map((n) => n.value)).toEqual(['pve1', 'pve2', 'pve3']);
+		expect((await list('searchStorages', { resource: 'storage', operation: 'getStatus', node: locator('pve1') })).map((s) => s.value)).toEqual(expect.arrayContaining(['local', 'local-lvm', 'nfs-backup']));
+		expect((await list('searchSnapshots', { resource: 'vm', operation: 'rollbackSnapshot', guest: locator(101) })).map((s) => s.value)).toContain('before-upgrade');
+		const backups = await list('searchBackups', { resource: 'backup', operation: 'restore', node: locator('pve1'), storage: locator('nfs-backup') });
+		expect(backups.length).toBeGreaterThan(0);
+		expect(String(backups[0].value)).toMatch(/^nfs-backup:backup\/vzdump-/);
 	});
 });
 

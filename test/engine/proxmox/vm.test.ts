@@ -104,6 +104,25 @@ describe('VM power and lifecycle', () => {
 		await expect(vm('get', { guest: locator(vmid) })).rejects.toThrow(/No VM with VMID/);
 	});
 
+	it('reboots, suspends, resumes and resets a running VM', async () => {
+		for (const operation of ['reboot', 'suspend', 'resume', 'reset']) {
+			const [item] = await vm(operation, { guest: locator(101) });
+			expect(item.json).toMatchObject({ vmid: 101, success: true, exitStatus: 'OK' });
+		}
+		const [after] = await vm('get', { guest: locator(101) });
+		expect(after.json.status).toBe('running');
+	});
+
+	it('converts a stopped VM to a template', async () => {
+		const [created] = await vm('create', { node: locator('pve1', 'name'), newVmid: 0, name: 'tpl-src', memory: 512, cores: 1 });
+		const vmid = Number(created.json.vmid);
+		const [template] = await vm('convertToTemplate', { guest: locator(vmid) });
+		expect(template.json.success).toBe(true);
+		const list = await vm('getMany', { returnAll: true });
+		expect(list.find((i) => i.json.vmid === vmid)?.json.template).toBe(true);
+		await vm('delete', { guest: locator(vmid) });
+	});
+
 	it('migrates a running VM online to another node', async () => {
 		const [item] = await vm('migrate', { guest: locator(105), target: 'pve1', online: true });
 		expect(item.json).toMatchObject({ success: true, node: 'pve3' });
