@@ -547,7 +547,9 @@ export async function callNodeMethod(
 ) {
 	const credentials = options.credentials ?? {};
 	const { workflow, node } = singleNodeWorkflow(type, parameters, credentials);
-	const context = new LoadOptionsContext(workflow, node, createAdditionalData(credentials), name);
+	// The editor sends the node's current parameters with the request (getCurrentNodeParameter).
+	const additionalData = { ...createAdditionalData(credentials), currentNodeParameters: parameters } as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, name);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	if (kind === 'listSearch') {
 		const method = nodeType.methods?.listSearch?.[name];
