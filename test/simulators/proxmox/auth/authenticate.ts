@@ -35,6 +35,8 @@ export function authenticate(
 	access: AccessStore,
 	tickets: TicketAuthority,
 	clock: SimClock,
+	/** pveproxy skips the CSRF check for file uploads (HTTPServer.pm: HTML forms cannot send the header). */
+	options: { csrfExempt?: boolean } = {},
 ): Identity {
 	const P = product === 'pve' ? 'PVE' : 'PBS';
 	const authz = headers.authorization ?? '';
@@ -66,7 +68,7 @@ export function authenticate(
 	if (!userid) throw unauthorized(product === 'pve' ? 'permission denied - invalid PVE ticket' : 'authentication failed - invalid ticket');
 	const user = access.users.get(userid);
 	if (!user || !user.enable) throw unauthorized(product === 'pve' ? 'permission denied - invalid PVE ticket' : 'authentication failed - user account disabled');
-	if (method !== 'GET' && method !== 'HEAD') {
+	if (method !== 'GET' && method !== 'HEAD' && !options.csrfExempt) {
 		const csrf = headers['csrfpreventiontoken'];
 		if (!tickets.verifyCsrf(userid, Array.isArray(csrf) ? csrf[0] : csrf)) {
 			throw unauthorized(product === 'pve' ? 'Permission denied - invalid csrf token' : 'authentication failed - invalid csrf token');

@@ -18,6 +18,7 @@ import { registerGuests } from './handlers/guests';
 import { registerNodes } from './handlers/nodes';
 import { registerSnapshots } from './handlers/snapshots';
 import { registerStorage } from './handlers/storage';
+import { registerStorageTransfer } from './handlers/storageTransfer';
 import { registerAgent } from './handlers/agent';
 import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
@@ -115,6 +116,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerGuests(registry);
 	registerSnapshots(registry);
 	registerStorage(registry);
+	registerStorageTransfer(registry);
 	registerAgent(registry);
 	registerVzdump(registry);
 	registerHost(registry);

@@ -5,7 +5,7 @@ import type { HandlerRegistry, WorldBase } from '../core/world';
 import { authenticate, type Identity } from '../auth/authenticate';
 import { enforcePermissions } from '../auth/permissions';
 import { validateParams, type RawParams } from '../schema/validate';
-import { extractParams, readBody } from './request';
+import { extractParams, isUploadPath, readBody } from './request';
 import { sendData, sendError, sendExtjsError, sendJson, sendRaw } from './respond';
 import { genericAnswer } from '../core/generic';
 import type { FaultSpec } from '../core/faults';
@@ -74,9 +74,9 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 	}
 
 	/** Auth-layer failures are answered without a body, so they are returned rather than thrown. */
-	function tryAuthenticate(req: IncomingMessage, method: string): Identity | ApiError {
+	function tryAuthenticate(req: IncomingMessage, method: string, path: string): Identity | ApiError {
 		try {
-			return authenticate(product, req.headers, method, world.access, world.tickets, world.clock);
+			return authenticate(product, req.headers, method, world.access, world.tickets, world.clock, { csrfExempt: isUploadPath(path) });
 		} catch (e) {
 			return e instanceof ApiError ? e : new ApiError(401, String(e));
 		}
@@ -105,7 +105,7 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 			if (await applyFaults(world.faults.take(method, path), req, res)) return;
 
 			if (!isPublic(method, path)) {
-				const auth = tryAuthenticate(req, method);
+				const auth = tryAuthenticate(req, method, path);
 				if (auth instanceof ApiError) {
 					await delayUnauthorized();
 					return fail(401, auth.message, undefined, true);
@@ -122,7 +122,7 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 				return fail(501, `Method '${method} ${path}' not implemented`);
 			}
 			const { route } = match;
-			const raw: RawParams = { ...extractParams(req.headers['content-type'], method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : body, url.search.slice(1)), ...match.pathParams };
+			const raw: RawParams = { ...extractParams(req.headers['content-type'], method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : body, url.search.slice(1), path), ...match.pathParams };
 
 			const proxyNode = route.info.proxyto ? raw[route.info.proxyto] : undefined;
 			if (typeof proxyNode === 'string' && proxyNode !== 'localhost' && /^[a-zA-Z0-9-]+$/.test(proxyNode)) {
