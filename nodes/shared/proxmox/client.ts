@@ -7,6 +7,7 @@
 import {
 	getPool,
 	httpRequest,
+	REDACTED,
 	Redactor,
 	TransportError,
 	type HttpMethod,
@@ -65,6 +66,16 @@ export interface ProxmoxClientOptions {
 }
 
 const API_BASE = '/api2/json';
+const SECRET_FIELD = /password|secret|token|key$/i;
+
+/** Masks values of secret-looking form fields (a container's root password...) in a dry-run body. */
+export function maskSecretFields(form: string): string {
+	const params = new URLSearchParams(form);
+	for (const key of new Set(params.keys())) {
+		if (SECRET_FIELD.test(key)) params.set(key, REDACTED);
+	}
+	return params.toString().replace(/%2A%2A%2A/g, REDACTED);
+}
 /** Host that last answered, per credential: a dead first host is not retried on every call. */
 const preferredHost = new Map<string, number>();
 
@@ -137,7 +148,7 @@ export class ProxmoxClient {
 				method,
 				url: this.redactor.url(`${this.orderedEndpoints()[0].endpoint.origin}${relative}`),
 				contentType: body?.contentType,
-				body: body && !options.body ? this.redactor.text(body.data.toString('utf8')) : body ? `<${body.data.length} bytes>` : undefined,
+				body: body && !options.body ? maskSecretFields(this.redactor.text(body.data.toString('utf8'))) : body ? `<${body.data.length} bytes>` : undefined,
 				authentication: this.config.auth.method === 'token' ? `API token ${this.config.auth.tokenId}` : `ticket of ${this.config.auth.username} (+ CSRFPreventionToken)`,
 			});
 		}

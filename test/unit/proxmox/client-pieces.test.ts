@@ -5,6 +5,7 @@ import {
 	applyBooleanShape,
 	encodeParams,
 	exitStatusIsSuccess,
+	maskSecretFields,
 	normaliseBooleans,
 	parseHosts,
 	parseMissingPermission,
@@ -214,5 +215,12 @@ describe('ticket lifetime', () => {
 		expect(ticketState(ticket, 60 * 60 * 1000)).toBe('fresh');
 		expect(ticketState(ticket, 95 * 60 * 1000)).toBe('renew');
 		expect(ticketState(ticket, TICKET_LIFETIME_MS)).toBe('expired');
+	});
+});
+
+describe('dry-run bodies', () => {
+	it('mask secret-looking fields but keep the rest exact', () => {
+		expect(maskSecretFields('vmid=300&password=hunter22&hostname=ct&ssh-public-keys=abc')).toBe('vmid=300&password=***&hostname=ct&ssh-public-keys=abc');
+		expect(maskSecretFields('name=g&token=t0k3n&server=https%3A%2F%2Fg')).toBe('name=g&token=***&server=https%3A%2F%2Fg');
 	});
 });
