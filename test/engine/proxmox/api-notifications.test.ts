@@ -48,6 +48,12 @@ describe('API Call', () => {
 		expect(error.description).toContain('bogus: not a parameter');
 	});
 
+	it('checks path variables against the schema too', async () => {
+		await expect(run('apiCall', 'request', { endpoint: endpoint('GET /nodes/{node}/qemu/{vmid}/config'), parameters: '{"node":"pve1","vmid":"abc"}' })).rejects.toMatchObject({
+			description: expect.stringContaining('vmid: must be an integer'),
+		});
+	});
+
 	it('rejects endpoints that are not in the schema', async () => {
 		await expect(run('apiCall', 'request', { endpoint: endpoint('GET /no/such/endpoint'), parameters: '{}' })).rejects.toThrow(/not in the Proxmox VE API schema/);
 	});

@@ -87,9 +87,11 @@ export const request: ProxmoxOperation = {
 		// Fill {variables} of a template path from the parameters; they are not sent again.
 		const rest: Record<string, unknown> = { ...params };
 		const missing: string[] = [];
+		const pathValues: Record<string, unknown> = { ...(found?.variables ?? {}) };
 		const concrete = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
 			const value = rest[name];
 			delete rest[name];
+			pathValues[name] = value;
 			if (value === undefined || value === '') {
 				missing.push(name);
 				return `{${name}}`;
@@ -98,7 +100,10 @@ export const request: ProxmoxOperation = {
 		});
 		if (missing.length) throw new NodeOperationError(ctx.fn.getNode(), `Missing path variable(s): ${missing.join(', ')}`, { itemIndex: ctx.itemIndex });
 		if (found && validate) {
-			const problems = validateParams(found.endpoint, rest);
+			const problems = [
+				...validateParams({ ...found.endpoint, a: (found.endpoint.v ?? []).map((v) => ({ ...v, r: 1 as const })) }, pathValues),
+				...validateParams(found.endpoint, rest),
+			];
 			if (problems.length) {
 				throw new NodeOperationError(ctx.fn.getNode(), `Invalid parameters for ${method} ${found.endpoint.p}`, {
 					itemIndex: ctx.itemIndex,
