@@ -235,7 +235,7 @@ describe('Storage', () => {
 		expect(left.some((c) => c.volid === volume)).toBe(false);
 	});
 
-	it('builds the multipart upload from binary data (dry run; the simulator does not model uploads)', async () => {
+	it('shows the multipart upload request in dry run', async () => {
 		const payload = Buffer.from('ISO9660 test image');
 		registerNodeType('test.binary', {
 			description: {
