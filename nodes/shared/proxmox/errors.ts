@@ -134,8 +134,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 			...(params.length ? { errors: error.parameterErrors } : {}),
 			...(missing ? { missingPermission: missing as JsonObject } : {}),
 		};
+		// n8n shows the message first: name the rejected parameters there, not only in the details.
+		const message = params.length ? `${error.message.replace(/\.$/, '')}: ${params.map(([name, msg]) => `${name}: ${msg}`).join('; ')}` : error.message;
 		return new NodeApiError(node, response, {
-			message: error.message,
+			message,
 			description: lines.join('\n'),
 			httpCode: String(error.status),
 			itemIndex,

@@ -95,6 +95,7 @@ describe('Proxmox Storage > Upload File', () => {
 			error = caught as typeof error;
 		}
 		expect(error?.httpCode).toBe('400');
+		expect(error?.message).toBe('Parameter verification failed: filename: wrong file extension');
 		expect(error?.description).toContain('filename: wrong file extension');
 		expect((await isoVolumes()).some((volume) => volume.volid.endsWith('readme.txt'))).toBe(false);
 	});

@@ -160,7 +160,7 @@ describe('error mapping', () => {
 		);
 		const nodeError = toNodeError(node, error, 3) as NodeApiError;
 		expect(nodeError).toBeInstanceOf(NodeApiError);
-		expect(nodeError.message).toBe('Parameter verification failed.');
+		expect(nodeError.message).toBe('Parameter verification failed: vmid: invalid format');
 		expect(nodeError.httpCode).toBe('400');
 		expect(nodeError.description).toContain('vmid: invalid format');
 		expect(nodeError.context.itemIndex).toBe(3);
