@@ -122,16 +122,18 @@ describe('Node', () => {
 	it('lists disks with SMART data and available updates', async () => {
 		const disks = json(await run('node', 'getDisks', { node: locator('pve1'), includeSmart: true }));
 		expect(disks.length).toBeGreaterThan(0);
-		expect(disks.every((d) => d.smart !== undefined || d.smartError !== undefined)).toBe(true);
+		for (const disk of disks) {
+			expect(disk.smartError).toBeUndefined();
+			expect(disk.smart).toMatchObject({ health: 'PASSED', type: 'text' });
+		}
 		const updates = json(await run('node', 'getUpdates', { node: locator('pve1') }));
 		expect(Array.isArray(updates)).toBe(true);
 	});
 
 	it('restarts a service and waits for the task', async () => {
 		const [result] = json(await run('node', 'restartService', { node: locator('pve1'), service: 'pvestatd' }));
-		expect(result).toMatchObject({ node: 'pve1', service: 'pvestatd' });
-		// Real PVE answers a UPID; the simulator's schema-sampled answer may not be one.
-		if (result.upid) expect(result.success).toBe(true);
+		expect(result).toMatchObject({ node: 'pve1', service: 'pvestatd', success: true });
+		expect(String(result.upid)).toMatch(/^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:srvrestart:pvestatd:root@pam!sim:$/);
 	});
 
 	it('forecasts when storages get full', async () => {
@@ -225,9 +227,10 @@ describe('Storage', () => {
 		const [download] = json(
 			await run('storage', 'downloadUrl', { node: locator('pve1'), storage: locator('local'), url: 'https://example.invalid/alpine.iso', filename: 'alpine.iso', downloadContent: 'iso' }),
 		);
-		expect(download).toMatchObject({ node: 'pve1', storage: 'local', filename: 'alpine.iso' });
-		// Real PVE answers a UPID; the simulator's schema-sampled answer may not be one.
-		if (download.upid) expect(download.success).toBe(true);
+		expect(download).toMatchObject({ node: 'pve1', storage: 'local', filename: 'alpine.iso', success: true });
+		expect(String(download.upid)).toMatch(/:download:alpine\.iso:root@pam!sim:$/);
+		const isos = json(await run('storage', 'getContent', { node: locator('pve1'), storage: locator('local'), content: 'iso', returnAll: true }));
+		expect(isos.some((c) => c.volid === 'local:iso/alpine.iso')).toBe(true);
 		const volume = 'local:iso/debian-12.8.0-amd64-netinst.iso';
 		const [deleted] = json(await run('storage', 'deleteVolume', { node: locator('pve1'), storage: locator('local'), volumeId: volume }));
 		expect(deleted.deleted).toBe(true);
