@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 
-import { n8nEnv, readState, type N8nState } from './n8n';
+import { n8nEnv, OWNER, readState, type N8nState } from './n8n';
 
 const run = promisify(execFile);
 
@@ -114,6 +114,33 @@ export class N8nClient {
 			await new Promise((wake) => setTimeout(wake, 500));
 		}
 		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms`);
+	}
+
+	/** An editor session (login with a browser id, as the editor's requests carry one). */
+	private async editorSession(): Promise<Record<string, string>> {
+		const browserId = 'e2e-editor';
+		const login = await fetch(`${this.state.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': browserId },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+		});
+		if (!login.ok) throw new Error(`login failed: ${login.status}`);
+		const cookie = login.headers.getSetCookie().map((entry) => entry.split(';')[0]).join('; ');
+		return { cookie, 'browser-id': browserId };
+	}
+
+	/**
+	 * The editor's "Test" button for a stored credential: n8n runs the node's credential test with
+	 * `data` (unchanged fields may be left out, n8n fills them from the stored credential).
+	 */
+	async testCredential(credential: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<{ status: string; message: string }> {
+		const response = await fetch(`${this.state.url}/rest/credentials/test`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...(await this.editorSession()) },
+			body: JSON.stringify({ credentials: credential }),
+		});
+		if (!response.ok) throw new Error(`/rest/credentials/test -> ${response.status}: ${await response.text()}`);
+		return ((await response.json()) as { data: { status: string; message: string } }).data;
 	}
 
 	/** Node types n8n registered (the editor's `/types/nodes.json`). */

@@ -20,6 +20,26 @@ describe('Proxmox in a real n8n', () => {
 		await sim.close();
 	});
 
+	it('tests the credential in n8n: version and cluster, or the fingerprint the server presented', async () => {
+		const data = {
+			hosts: `${sim.host}:${sim.port}`,
+			authMethod: 'token',
+			tokenId: sim.token.id,
+			tokenSecret: sim.token.secret,
+			tlsMode: 'fingerprint',
+			fingerprint: sim.fingerprint,
+		};
+		const id = await client.createCredential({ name: 'e2e Proxmox test button', type: 'proxmoxMcpApi', data });
+		const good = await client.testCredential({ id, name: 'e2e Proxmox test button', type: 'proxmoxMcpApi', data });
+		expect(good.status).toBe('OK');
+		expect(good.message).toMatch(/Proxmox VE 9\.1\.\d+ .*cluster "simcluster"/);
+		const wrongPin = 'AA:'.repeat(31) + 'AA';
+		const bad = await client.testCredential({ id, name: 'e2e Proxmox test button', type: 'proxmoxMcpApi', data: { ...data, fingerprint: wrongPin } });
+		expect(bad.status).toBe('Error');
+		expect(bad.message).toContain(sim.fingerprint);
+		expect(bad.message).not.toContain(sim.token.secret);
+	});
+
 	it('lists guests, snapshots the first stopped VM, starts it and waits for the task', async () => {
 		const credentialId = await client.createCredential({
 			name: 'e2e Proxmox',
