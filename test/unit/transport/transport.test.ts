@@ -185,6 +185,22 @@ describe('requests', () => {
 		expect(getPool('credential-b', { tls: pinned() })).not.toBe(pool);
 	});
 
+	it('pins every new connection, including ones that would resume a TLS session', async () => {
+		// A resumed TLS session carries no peer certificate; pinning must still verify each socket.
+		const clientPorts = new Set<number>();
+		handler = (req, res) => {
+			clientPorts.add(req.socket.remotePort!);
+			res.writeHead(200, { connection: 'close' });
+			res.end('{"data":null}');
+		};
+		const agent = createAgent({ tls: pinned() });
+		for (let i = 0; i < 3; i++) {
+			expect((await httpRequest({ method: 'GET', url: `${url}/api2/json/version`, dispatcher: agent })).status).toBe(200);
+		}
+		await agent.close();
+		expect(clientPorts.size).toBe(3);
+	});
+
 	it('streams a body line by line', async () => {
 		handler = (_req, res) => {
 			res.writeHead(200, { 'content-type': 'application/x-ndjson' });
