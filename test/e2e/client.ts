@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 
-import { n8nEnv, OWNER, readState, type N8nState } from './n8n';
+import { n8nEnv, readState, type N8nState } from './n8n';
 
 const run = promisify(execFile);
 
@@ -116,19 +116,6 @@ export class N8nClient {
 		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms`);
 	}
 
-	/** An editor session (login with a browser id, as the editor's requests carry one). */
-	private async editorSession(): Promise<Record<string, string>> {
-		const browserId = 'e2e-editor';
-		const login = await fetch(`${this.state.url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': browserId },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		if (!login.ok) throw new Error(`login failed: ${login.status}`);
-		const cookie = login.headers.getSetCookie().map((entry) => entry.split(';')[0]).join('; ');
-		return { cookie, 'browser-id': browserId };
-	}
-
 	/**
 	 * The editor's "Test" button for a stored credential: n8n runs the node's credential test with
 	 * `data` (unchanged fields may be left out, n8n fills them from the stored credential).
@@ -136,7 +123,7 @@ export class N8nClient {
 	async testCredential(credential: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<{ status: string; message: string }> {
 		const response = await fetch(`${this.state.url}/rest/credentials/test`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', ...(await this.editorSession()) },
+			headers: { 'content-type': 'application/json', ...this.state.session },
 			body: JSON.stringify({ credentials: credential }),
 		});
 		if (!response.ok) throw new Error(`/rest/credentials/test -> ${response.status}: ${await response.text()}`);
@@ -145,13 +132,13 @@ export class N8nClient {
 
 	/** Node types n8n registered (the editor's `/types/nodes.json`). */
 	async nodeTypes(): Promise<Array<{ name: string; version: number | number[] }>> {
-		const response = await fetch(`${this.state.url}/types/nodes.json`, { headers: { cookie: this.state.cookie } });
+		const response = await fetch(`${this.state.url}/types/nodes.json`, { headers: this.state.session });
 		if (!response.ok) throw new Error(`/types/nodes.json -> ${response.status}`);
 		return (await response.json()) as Array<{ name: string; version: number | number[] }>;
 	}
 
 	async credentialTypes(): Promise<Array<{ name: string }>> {
-		const response = await fetch(`${this.state.url}/types/credentials.json`, { headers: { cookie: this.state.cookie } });
+		const response = await fetch(`${this.state.url}/types/credentials.json`, { headers: this.state.session });
 		if (!response.ok) throw new Error(`/types/credentials.json -> ${response.status}`);
 		return (await response.json()) as Array<{ name: string }>;
 	}

@@ -96,8 +96,8 @@ export interface N8nState {
 	userFolder: string;
 	encryptionKey: string;
 	apiKey: string;
-	/** Owner session cookie, for the editor's endpoints (e.g. /types/nodes.json). */
-	cookie: string;
+	/** Owner session headers (cookie + browser-id), for the editor's endpoints under /rest and /types. */
+	session: EditorSession;
 	logFile: string;
 	pid: number;
 }
@@ -177,36 +177,48 @@ export async function startN8n(options: N8nStartOptions): Promise<{ state: N8nSt
 	});
 	const url = `http://127.0.0.1:${port}`;
 	await waitForHealthy(url, child, 180000, logFile);
-	const { apiKey, cookie } = await createOwnerAndApiKey(url);
-	return { state: { ...base, url, apiKey, cookie, logFile, pid: child.pid! }, child };
+	const { apiKey, session } = await createOwnerAndApiKey(url);
+	return { state: { ...base, url, apiKey, session, logFile, pid: child.pid! }, child };
 }
 
-async function createOwnerAndApiKey(url: string): Promise<{ apiKey: string; cookie: string }> {
+/**
+ * Logs the owner in as the editor does; the session cookie is bound to the `browser-id` header, which
+ * some editor routes (e.g. /rest/credentials/test) check on every request.
+ */
+export type EditorSession = Record<'cookie' | 'browser-id', string>;
+
+export async function loginAsOwner(url: string, browserId = 'e2e-editor'): Promise<EditorSession> {
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': browserId },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+	const cookie = login.headers
+		.getSetCookie()
+		.map((entry) => entry.split(';')[0])
+		.join('; ');
+	return { cookie, 'browser-id': browserId };
+}
+
+async function createOwnerAndApiKey(url: string): Promise<{ apiKey: string; session: EditorSession }> {
 	const setup = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
 	if (!setup.ok && setup.status !== 400) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
-	const login = await fetch(`${url}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-	});
-	if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-	const cookie = (login.headers.getSetCookie?.() ?? [])
-		.map((entry) => entry.split(';')[0])
-		.join('; ');
-	const scopesResponse = await fetch(`${url}/rest/api-keys/scopes`, { headers: { cookie } });
+	const session = await loginAsOwner(url);
+	const scopesResponse = await fetch(`${url}/rest/api-keys/scopes`, { headers: session });
 	const scopes = scopesResponse.ok ? ((await scopesResponse.json()) as { data: string[] }).data : undefined;
 	const created = await fetch(`${url}/rest/api-keys`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie },
+		headers: { 'content-type': 'application/json', ...session },
 		body: JSON.stringify({ label: `e2e-${Date.now()}`, scopes, expiresAt: null }),
 	});
 	if (!created.ok) throw new Error(`API key creation failed: ${created.status} ${await created.text()}`);
 	const body = (await created.json()) as { data: { rawApiKey: string } };
-	return { apiKey: body.data.rawApiKey, cookie };
+	return { apiKey: body.data.rawApiKey, session };
 }
 
 export async function stopProcess(child: ChildProcess | number, timeoutMs = 15000): Promise<void> {
