@@ -1,3 +1,5 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+
 import { apiPath } from '../../../shared/proxmox';
 import { resolveNodeName } from '../../helpers/guests';
 import { locatorValue, type OperationContext } from '../types';
@@ -7,3 +9,10 @@ export function storageBase(ctx: OperationContext): { node: string; storage: str
 	const storage = locatorValue(ctx, 'storage');
 	return { node, storage, base: apiPath`/nodes/${node}/storage/${storage}` };
 }
+
+/** What a file put on a storage (upload or URL download) can be: the API's `content` enum. */
+export const FILE_CONTENT_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'ISO Image', value: 'iso' },
+	{ name: 'Container Template', value: 'vztmpl' },
+	{ name: 'Import (Disk Image or OVA)', value: 'import' },
+];

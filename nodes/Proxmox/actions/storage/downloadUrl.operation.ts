@@ -2,7 +2,7 @@ import type { ProxmoxParams } from '../../../shared/proxmox';
 import { taskOrResult } from '../../helpers/results';
 import { nodeLocator, storageLocator } from '../common.descriptions';
 import type { ProxmoxOperation } from '../types';
-import { storageBase } from './common';
+import { FILE_CONTENT_OPTIONS, storageBase } from './common';
 
 export const downloadUrl: ProxmoxOperation = {
 	value: 'downloadUrl',
@@ -22,11 +22,7 @@ export const downloadUrl: ProxmoxOperation = {
 			name: 'downloadContent',
 			type: 'options',
 			default: 'iso',
-			options: [
-				{ name: 'ISO Image', value: 'iso' },
-				{ name: 'Container Template', value: 'vztmpl' },
-				{ name: 'Import (Disk Image or OVA)', value: 'import' },
-			],
+			options: FILE_CONTENT_OPTIONS,
 		},
 		{ displayName: 'Checksum', name: 'checksum', type: 'string', default: '', description: 'Expected checksum of the file (empty: not checked)' },
 		{

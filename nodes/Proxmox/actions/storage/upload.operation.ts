@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { taskOrResult } from '../../helpers/results';
 import { nodeLocator, storageLocator } from '../common.descriptions';
 import type { ProxmoxOperation } from '../types';
-import { storageBase } from './common';
+import { FILE_CONTENT_OPTIONS, storageBase } from './common';
 
 function quoteFilename(name: string): string {
 	return name.replace(/["\\\r\n]/g, '_');
@@ -43,11 +43,7 @@ export const upload: ProxmoxOperation = {
 			name: 'uploadContent',
 			type: 'options',
 			default: 'iso',
-			options: [
-				{ name: 'ISO Image', value: 'iso' },
-				{ name: 'Container Template', value: 'vztmpl' },
-				{ name: 'Import (Disk Image or OVA)', value: 'import' },
-			],
+			options: FILE_CONTENT_OPTIONS,
 		},
 		{ displayName: 'File Name', name: 'uploadFilename', type: 'string', default: '', description: 'Name on the storage (empty: the binary data\'s file name)' },
 	],
