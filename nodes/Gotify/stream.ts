@@ -55,14 +55,18 @@ export class GotifyStreamSource implements StreamSource<GotifyMessage> {
 			timeoutMs: this.connection.timeoutMs,
 		});
 		let ended = false;
-		const end = (error: Error) => {
-			if (ended) return;
+		/** Stops pinging and drops the socket; false when that already happened. */
+		const teardown = (): boolean => {
+			if (ended) return false;
 			ended = true;
 			clearInterval(pinger);
 			ws.removeAllListeners();
 			ws.on('error', () => undefined);
 			ws.terminate();
-			events.ended(error);
+			return true;
+		};
+		const end = (error: Error) => {
+			if (teardown()) events.ended(error);
 		};
 		const pinger = setInterval(() => {
 			if (ws.readyState === ws.OPEN) ws.ping();
@@ -82,15 +86,6 @@ export class GotifyStreamSource implements StreamSource<GotifyMessage> {
 		ws.on('pong', () => events.alive());
 		ws.on('close', (code) => end(new Error(`The Gotify stream closed (code ${code})`)));
 		ws.on('error', (error) => end(error));
-		return {
-			close: () => {
-				if (ended) return;
-				ended = true;
-				clearInterval(pinger);
-				ws.removeAllListeners();
-				ws.on('error', () => undefined);
-				ws.terminate();
-			},
-		};
+		return { close: () => void teardown() };
 	}
 }
