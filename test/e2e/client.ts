@@ -112,6 +112,21 @@ export class N8nClient {
 		return all;
 	}
 
+	/** Every finished execution of a workflow (with its data unless told), all pages (the API returns 250 at most per page). */
+	async allExecutions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${includeData ? 100 : 250}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+			);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+	}
+
 	/** Waits until the workflow has at least `count` finished executions (newest first). */
 	async waitForExecutions(workflowId: string, count = 1, timeoutMs = 30000): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
