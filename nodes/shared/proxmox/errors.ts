@@ -83,6 +83,12 @@ export class ProxmoxTaskError extends Error {
 	}
 }
 
+/** Ends a message with one full stop: Proxmox's own messages may already end with "!" or ".". */
+export function asSentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /** Parses "Permission check failed (/vms/100, VM.PowerMgmt)" and "(user != root@pam)". */
 export function parseMissingPermission(message: string): MissingPermission | undefined {
 	const match = /Permission check failed \(([^)]*)\)/i.exec(message);
