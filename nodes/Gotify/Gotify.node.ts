@@ -21,7 +21,8 @@ import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError } from './transp
 
 export class Gotify implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Gotify',
+		// n8n-nodes-base has a "Gotify" node too: the package's must be told apart in the panel.
+		displayName: 'Gotify (Proxmox MCP)',
 		name: 'gotify',
 		icon: { light: 'file:gotify.svg', dark: 'file:gotify.dark.svg' },
 		group: ['output'],

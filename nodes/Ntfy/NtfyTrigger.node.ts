@@ -28,7 +28,9 @@ export class NtfyTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["topics"]}}',
-		description: 'Starts the workflow for each message published to ntfy topics, resuming without loss after a disconnect or restart',
+		// n8n's node panel shows one entry for this trigger and the ntfy node, with this text:
+		// it says what both do (editor-ui generateMergedNodesAndActions).
+		description: 'Send ntfy notifications and read cached ones, or start the workflow for each message published to ntfy topics without loss across disconnects and restarts',
 		defaults: { name: 'ntfy Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
