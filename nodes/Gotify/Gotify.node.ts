@@ -14,6 +14,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { testGotifyCredential } from './credentialTest';
 import { gotifyProperties } from './description';
 import { listApplications, OPERATIONS } from './operations';
@@ -29,6 +30,7 @@ export class Gotify implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Send, read and delete Gotify messages and manage applications',
+		documentationUrl: readmeUrl('gotify'),
 		defaults: { name: 'Gotify' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

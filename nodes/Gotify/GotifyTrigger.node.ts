@@ -15,6 +15,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { WebSocketHandshakeError } from '../shared/transport';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { testGotifyCredential } from './credentialTest';
@@ -36,6 +37,7 @@ export class GotifyTrigger implements INodeType {
 		// it says what both do (editor-ui generateMergedNodesAndActions).
 		description:
 			'Send, read and delete Gotify messages, or start the workflow for each message Gotify receives (e.g. from Proxmox\'s Gotify notification target) without loss across disconnects and restarts',
+		documentationUrl: readmeUrl('gotify'),
 		defaults: { name: 'Gotify Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { NodeHelpers, type INode, type INodeParameters, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialType, type INode, type INodeParameters, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -93,5 +93,50 @@ describe('Gotify Trigger', () => {
 	it('shows no notice about the credential, which the editor cannot read (a missing client token is an activation error)', () => {
 		const trigger = byName('gotifyTrigger');
 		expect(trigger.properties.filter((property) => property.type === 'notice' && /client token/i.test(property.displayName))).toEqual([]);
+	});
+});
+
+describe('documentation links and credential names', () => {
+	const HOMEPAGE: string = manifest.homepage;
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+	// GitHub's and npm's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+	const anchors = new Set(
+		[...readme.matchAll(/^#{1,6} (.+)$/gm)].map((match) =>
+			match[1]
+				.trim()
+				.toLowerCase()
+				.replace(/[^\p{L}\p{N} _-]/gu, '')
+				.replace(/ /g, '-'),
+		),
+	);
+	const credentials = (manifest.n8n.credentials as string[]).map((file) => load<ICredentialType>(file));
+	const codexOf = (node: INodeTypeDescription) => {
+		const file = (manifest.n8n.nodes as string[]).find((f) => load<INodeType>(f).description.name === node.name)!;
+		return JSON.parse(readFileSync(join(ROOT, file.replace(/\.js$/, '.json')), 'utf8')) as { resources: Record<string, Array<{ url: string }>> };
+	};
+	const expectReadmeSection = (url: string | undefined, what: string) => {
+		expect({ what, url: url?.startsWith(`${HOMEPAGE}#`) }).toEqual({ what, url: true });
+		expect({ what, anchor: anchors.has(url!.slice(HOMEPAGE.length + 1)) }).toEqual({ what, anchor: true });
+	};
+
+	it('every node links to its README section (description and codex)', () => {
+		for (const node of nodes) {
+			expectReadmeSection(node.documentationUrl, `${node.name}.documentationUrl`);
+			const resources = codexOf(node).resources;
+			for (const [kind, links] of Object.entries(resources)) for (const link of links) expectReadmeSection(link.url, `${node.name} codex ${kind}`);
+		}
+	});
+
+	it('every credential links to its README section', () => {
+		for (const credential of credentials) expectReadmeSection(credential.documentationUrl, `${credential.name}.documentationUrl`);
+	});
+
+	it('credential names read like a product name, not a package name, and are told apart from n8n\'s own', () => {
+		const names = credentials.map((credential) => credential.displayName);
+		expect(names).toContain('Proxmox VE API');
+		for (const name of names) expect(name).not.toMatch(/MCP Package|Proxmox MCP Syslog/);
+		// n8n-nodes-base 2.41 credential display names these could be confused with.
+		expect(names).not.toContain('Gotify API');
+		expect(new Set(names).size).toBe(names.length);
 	});
 });
