@@ -15,7 +15,7 @@ const node: INode = { id: '1', name: 'Proxmox', type: 'n8n-nodes-proxmox-mcp.pro
 /** Whether any copy of the field `name` in `properties` shows for this resource and operation. */
 function shows(properties: INodeProperties[], name: string, resource: string, operation: string): boolean {
 	const values = { resource, operation };
-	return properties.filter((p) => p.name === name).some((p) => NodeHelpers.displayParameter(values, p, { ...node, parameters: values }, description, values));
+	return properties.filter((p) => p.name === name).some((p) => NodeHelpers.displayParameter(values, p, node, description, values));
 }
 
 const operations = RESOURCES.flatMap((resource) => resource.operations.map((op) => [resource.value, op.value, op] as const));
