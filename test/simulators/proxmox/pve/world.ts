@@ -24,6 +24,7 @@ import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
 import { registerPools } from './handlers/pools';
 import { seedBackupHistory } from './backupHistory';
+import { registerNodeConfig } from './handlers/nodeConfig';
 import { registerApt } from './handlers/apt';
 import { registerReplication } from './handlers/replication';
 import { registerNotifications } from '../notifications/api';
@@ -122,6 +123,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerAgent(registry);
 	registerVzdump(registry);
 	registerHost(registry);
+	registerNodeConfig(registry);
 	registerPools(registry);
 	registerApt(registry);
 	registerReplication(registry);
