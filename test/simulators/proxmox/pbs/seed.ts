@@ -82,6 +82,9 @@ export function seedPbs(w: PbsWorld): void {
 	const firstNight = midnight - 14 * day;
 	const store = newDatastore('backup', '/mnt/datastore/backup', 8192 * GiB, { comment: 'Main datastore', 'notification-mode': 'notification-system', gcSchedule: 'daily' });
 	state.datastores.set(store.name, store);
+	// The token the PVE storage `pbs` entry uses; PBS tokens carry their own ACL (DatastoreBackup on the store).
+	w.access.createToken('root@pam', 'pve-backup', { privsep: true, comment: 'PVE cluster simcluster' });
+	w.access.setAcl(`/datastore/${store.name}`, 'DatastoreBackup', 'root@pam!pve-backup');
 	state.remotes.set('offsite', { name: 'offsite', host: 'pbs-offsite.example.net', port: 8007, 'auth-id': 'sync@pbs', fingerprint: 'AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99', comment: 'Offsite copy' });
 	const sync: PbsJob = { id: 'pull-offsite', store: 'backup', remote: 'offsite', 'remote-store': 'backup', schedule: 'daily', 'remove-vanished': false };
 	const verify: PbsJob = { id: 'v-weekly', store: 'backup', schedule: 'sat 03:00', 'ignore-verified': true, 'outdated-after': 30 };
