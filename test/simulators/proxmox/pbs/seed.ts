@@ -56,7 +56,9 @@ function backupLog(ds: Datastore, s: PbsSnapshot, previous: PbsSnapshot | undefi
 /** Records a finished task whose log lines carry PBS's RFC 3339 prefix. */
 function record(w: PbsWorld, p: { type: string; id: string; authId: string; start: number; store: string; lines: Array<[number, string]>; error?: string }): string {
 	const end = p.start + (p.lines.length ? p.lines[p.lines.length - 1][0] : 0) + 1;
-	const lines = [...p.lines.map(([dt, l]) => `${rfc3339((p.start + dt) * 1000)}: ${l}`), `${rfc3339(end * 1000)}: ${p.error ? `TASK ERROR: ${p.error}` : 'TASK OK'}`];
+	const stamps = new Map<number, string>();
+	const at = (t: number) => stamps.get(t) ?? (stamps.set(t, rfc3339(t * 1000)), stamps.get(t) as string);
+	const lines = [...p.lines.map(([dt, l]) => `${at(p.start + dt)}: ${l}`), `${at(end)}: ${p.error ? `TASK ERROR: ${p.error}` : 'TASK OK'}`];
 	return w.tasks.addFinished({ node: w.localNode, type: p.type, id: p.id, authId: p.authId, starttime: p.start, duration: end - p.start, lines, meta: { store: p.store } }).upid;
 }
 
