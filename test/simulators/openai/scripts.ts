@@ -1,0 +1,141 @@
+/**
+ * Scripted models for the OpenAI simulator: deterministic answers keyed on the conversation.
+ *
+ * `triageScript` plays the incident agent's model (workflows/proxmox-incident-agent.json): it reads
+ * the event from the user message, gathers evidence with the read-only tools it was given (a task's
+ * log when the event names a UPID, a guest's status when it names a VMID), then answers through the
+ * Structured Output Parser's `format_final_json_response` tool (n8n-ai.md §A), or as JSON text when
+ * no parser is connected.
+ */
+import type { Conversation, Reply, Script, ToolSpec } from './server';
+
+export const FORMAT_TOOL = 'format_final_json_response';
+
+export interface RecommendedAction {
+	resource: string;
+	operation: string;
+	parameters: Record<string, unknown>;
+	reason: string;
+}
+
+export interface Analysis {
+	severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+	summary: string;
+	probableCause: string;
+	evidence: string[];
+	recommendedActions: RecommendedAction[];
+	needsHuman: boolean;
+}
+
+export interface TriageOptions {
+	/** Replaces the recommended actions the script would propose. */
+	recommendedActions?: RecommendedAction[];
+	severity?: Analysis['severity'];
+}
+
+const UPID = /UPID:[A-Za-z0-9._-]+:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[A-Za-z0-9_-]*:[^:\s"']*:[^:\s"']+:/;
+
+function propertiesOf(tool: ToolSpec): Record<string, unknown> {
+	return ((tool.parameters as { properties?: Record<string, unknown> }).properties ?? {}) as Record<string, unknown>;
+}
+
+function findTool(conversation: Conversation, wants: string[], nameHint: RegExp): ToolSpec | undefined {
+	return conversation.tools.find((tool) => tool.name !== FORMAT_TOOL && nameHint.test(`${tool.name} ${tool.description}`) && wants.every((key) => key in propertiesOf(tool)));
+}
+
+function called(conversation: Conversation, name: string): boolean {
+	return conversation.messages.some((turn) => turn.toolCalls?.some((call) => call.name === name));
+}
+
+/** Facts the script reads from the event text (the agent's prompt carries the event as JSON). */
+export function eventFacts(text: string): { upid?: string; vmid?: number; node?: string; backup: boolean; guestDown: boolean } {
+	const upid = UPID.exec(text)?.[0];
+	const vmidText = /"vmid"\s*:\s*"?(\d{3,9})/.exec(text)?.[1] ?? /\b(?:VM|CT|guest|vzdump)\s*(\d{3,9})\b/i.exec(text)?.[1] ?? (upid ? /:(?:vzdump|qm\w*|vz\w*):(\d{3,9}):/.exec(upid)?.[1] : undefined);
+	const node = /"(?:node|host)"\s*:\s*"([a-zA-Z0-9][a-zA-Z0-9.-]*)"/.exec(text)?.[1] ?? (upid ? upid.split(':')[1] : undefined);
+	return {
+		upid,
+		vmid: vmidText ? Number(vmidText) : undefined,
+		node,
+		backup: /backup|vzdump/i.test(text),
+		guestDown: /stopped|crash|unresponsive|not running|guest\.stop/i.test(text),
+	};
+}
+
+function firstErrorLine(results: Conversation['toolResults']): string | undefined {
+	for (const result of results) {
+		const line = result.content
+			.split(/\\n|\n/)
+			.map((entry) => entry.replace(/^[\s"{[,]*(?:"t"\s*:\s*")?/, '').replace(/["}\],\s]*$/, ''))
+			.find((entry) => /\b(ERROR|error|failed|No space left)\b/.test(entry));
+		if (line) return line.slice(0, 300);
+	}
+	return undefined;
+}
+
+/** The analysis the triage model concludes with, from the event and the tool results. */
+export function analyse(conversation: Conversation, options: TriageOptions = {}): Analysis {
+	const facts = eventFacts(conversation.userText);
+	const errorLine = firstErrorLine(conversation.toolResults);
+	const evidence = conversation.toolResults.map((result) => `${result.name}(${JSON.stringify(result.arguments)}): ${result.content.replace(/\s+/g, ' ').slice(0, 400)}`);
+	const guest = facts.vmid !== undefined ? `VM ${facts.vmid}` : 'a guest';
+	const where = facts.node ? ` on ${facts.node}` : '';
+	if (facts.backup) {
+		return {
+			severity: options.severity ?? 'high',
+			summary: `Backup of ${guest}${where} failed.`,
+			probableCause: errorLine ?? 'The backup task failed; its log was not available.',
+			evidence,
+			recommendedActions: options.recommendedActions ?? [
+				{ resource: 'backup', operation: 'runNow', parameters: { vmids: String(facts.vmid ?? '') }, reason: 'Retry the backup once the cause above is fixed.' },
+			],
+			needsHuman: true,
+		};
+	}
+	if (facts.guestDown) {
+		const stopped = conversation.toolResults.some((result) => /"status"\s*:\s*"stopped"/.test(result.content));
+		return {
+			severity: options.severity ?? 'medium',
+			summary: `${guest}${where} is ${stopped ? 'stopped' : 'not responding'}.`,
+			probableCause: errorLine ?? (stopped ? 'The guest stopped without a shutdown task.' : 'The guest does not answer.'),
+			evidence,
+			recommendedActions: options.recommendedActions ?? [
+				{ resource: 'vm', operation: stopped ? 'start' : 'reboot', parameters: { vmid: facts.vmid ?? 0 }, reason: stopped ? 'Start the guest again.' : 'Restart the guest.' },
+			],
+			needsHuman: true,
+		};
+	}
+	return {
+		severity: options.severity ?? 'low',
+		summary: conversation.userText.replace(/\s+/g, ' ').slice(0, 200),
+		probableCause: errorLine ?? 'Not determined from the event alone.',
+		evidence,
+		recommendedActions: options.recommendedActions ?? [],
+		needsHuman: false,
+	};
+}
+
+/** Evidence first (task log, then guest status), then the structured answer. */
+export function triageScript(options: TriageOptions = {}): Script {
+	return (conversation: Conversation): Reply => {
+		const last = conversation.messages[conversation.messages.length - 1];
+		// The agent sends the parser tool's (empty) result back only if it did not stop: answer as text.
+		if (last?.role === 'tool' && last.toolName === FORMAT_TOOL) return { text: JSON.stringify(analyse(conversation, options)) };
+		const facts = eventFacts(conversation.userText);
+		const taskLog = facts.upid ? findTool(conversation, ['upid'], /log/i) : undefined;
+		if (taskLog && !called(conversation, taskLog.name)) return { toolCalls: [{ name: taskLog.name, arguments: { upid: facts.upid } }] };
+		const status = facts.vmid !== undefined && facts.guestDown ? findTool(conversation, ['vmid'], /status|get/i) : undefined;
+		if (status && !called(conversation, status.name)) return { toolCalls: [{ name: status.name, arguments: { vmid: facts.vmid } }] };
+		const analysis = analyse(conversation, options);
+		if (conversation.tools.some((tool) => tool.name === FORMAT_TOOL)) return { toolCalls: [{ name: FORMAT_TOOL, arguments: analysis as unknown as Record<string, unknown> }] };
+		return { text: JSON.stringify(analysis) };
+	};
+}
+
+/** A model that insists on calling one tool with the given arguments, then reports what it got back. */
+export function callToolScript(name: string, args: Record<string, unknown>): Script {
+	return (conversation: Conversation): Reply => {
+		const result = conversation.toolResults.find((entry) => entry.name === name);
+		if (!result) return { toolCalls: [{ name, arguments: args }] };
+		return { text: `Tool ${name} answered: ${result.content}` };
+	};
+}
