@@ -62,14 +62,18 @@ export function eventFacts(text: string): { upid?: string; vmid?: number; node?:
 }
 
 function firstErrorLine(results: Conversation['toolResults']): string | undefined {
-	for (const result of results) {
-		const line = result.content
-			.split(/\\n|\n/)
-			.map((entry) => entry.replace(/^[\s"{[,]*(?:"t"\s*:\s*")?/, '').replace(/["}\],\s]*$/, ''))
-			.find((entry) => /\b(ERROR|error|failed|No space left)\b/.test(entry));
-		if (line) return line.slice(0, 300);
+	// Tool results are JSON text: the newest (a task log, read last) says most.
+	for (const result of [...results].reverse()) {
+		const line = /ERROR: [^"\\\n]+/.exec(result.content)?.[0] ?? /[^"\\\n]*(?:failed - |No space left)[^"\\\n]*/.exec(result.content)?.[0];
+		if (line) return line.trim().slice(0, 300);
 	}
 	return undefined;
+}
+
+/** A task UPID the tools returned (a backup task of the guest first). */
+function upidFromResults(results: Conversation['toolResults'], vmid?: number): string | undefined {
+	const all = results.flatMap((result) => result.content.match(new RegExp(UPID.source, 'g')) ?? []);
+	return all.find((upid) => upid.includes(`:vzdump:${vmid ?? ''}`)) ?? all.find((upid) => upid.includes(':vzdump:')) ?? all[0];
 }
 
 /** The analysis the triage model concludes with, from the event and the tool results. */
@@ -121,12 +125,23 @@ export function triageScript(options: TriageOptions = {}): Script {
 		// The agent sends the parser tool's (empty) result back only if it did not stop: answer as text.
 		if (last?.role === 'tool' && last.toolName === FORMAT_TOOL) return { text: JSON.stringify(analyse(conversation, options)) };
 		const facts = eventFacts(conversation.userText);
-		const taskLog = facts.upid ? findTool(conversation, ['upid'], /log/i) : undefined;
-		if (taskLog && !called(conversation, taskLog.name)) return { toolCalls: [{ name: taskLog.name, arguments: { upid: facts.upid } }] };
-		const status = facts.vmid !== undefined && facts.guestDown ? findTool(conversation, ['vmid'], /status|get/i) : undefined;
+		// A backup failure without a task ID: find the failed task on the node first.
+		const failedTasks = facts.backup && !facts.upid && facts.node ? findTool(conversation, ['node'], /fail/i) : undefined;
+		if (failedTasks && !called(conversation, failedTasks.name)) return { toolCalls: [{ name: failedTasks.name, arguments: { node: facts.node } }] };
+		const upid = facts.upid ?? (facts.backup ? upidFromResults(conversation.toolResults, facts.vmid) : undefined);
+		const taskLog = upid ? findTool(conversation, ['upid'], /log/i) : undefined;
+		if (taskLog && !called(conversation, taskLog.name)) return { toolCalls: [{ name: taskLog.name, arguments: { upid } }] };
+		// VMIDs below the container range are not told apart by number: a VM tool first (Get_VM), as a model reading "VM 101" would.
+		const status = facts.vmid !== undefined && facts.guestDown ? (findTool(conversation, ['vmid'], /\bVM\b|_VM|virtual machine/) ?? findTool(conversation, ['vmid'], /status|get/i)) : undefined;
 		if (status && !called(conversation, status.name)) return { toolCalls: [{ name: status.name, arguments: { vmid: facts.vmid } }] };
 		const analysis = analyse(conversation, options);
-		if (conversation.tools.some((tool) => tool.name === FORMAT_TOOL)) return { toolCalls: [{ name: FORMAT_TOOL, arguments: analysis as unknown as Record<string, unknown> }] };
+		const format = conversation.tools.find((tool) => tool.name === FORMAT_TOOL);
+		if (format) {
+			// n8n's Structured Output Parser wraps the user's schema as { output: <schema> }
+			// (N8nStructuredOutputParser); a model fills the tool's schema as given.
+			const wrapped = 'output' in propertiesOf(format) && !('severity' in propertiesOf(format));
+			return { toolCalls: [{ name: FORMAT_TOOL, arguments: wrapped ? { output: analysis } : (analysis as unknown as Record<string, unknown>) }] };
+		}
 		return { text: JSON.stringify(analysis) };
 	};
 }
