@@ -9,3 +9,4 @@ export * from './router';
 export * from './results';
 export * from './catalogue';
 export * from './apiCall';
+export * from './connect';

@@ -27,6 +27,12 @@ export class ProxmoxApiError extends Error {
 		this.name = 'ProxmoxApiError';
 	}
 
+	/**
+	 * What to grant, when the client knows better than the answer (PBS names no privilege in its
+	 * 403): shown instead of the hint derived from the message.
+	 */
+	permissionHint?: string;
+
 	get missingPermission(): MissingPermission | undefined {
 		return this.status === 403 ? parseMissingPermission(this.message) : undefined;
 	}
@@ -121,7 +127,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		const params = Object.entries(error.parameterErrors);
 		if (params.length) lines.push(...params.map(([name, msg]) => `${name}: ${msg}`));
 		const missing = error.missingPermission;
-		if (missing) lines.push(permissionHint(missing));
+		if (error.permissionHint) lines.push(error.permissionHint);
+		else if (missing) lines.push(permissionHint(missing));
 		if (error.status === 401) lines.push('Check the credential: token ID and secret, or user, realm and password.');
 		if (error.status === 595 || error.status === 596) {
 			lines.push('The node that owns this resource did not answer the node you reached (offline or overloaded?).');
