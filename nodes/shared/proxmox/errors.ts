@@ -1,7 +1,8 @@
 /**
  * Proxmox API failures and their translation into n8n errors. Proxmox puts its message in the
  * HTTP reason phrase and, for handler errors, in the body's `message`; parameter validation adds
- * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm). Every text is redacted.
+ * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm); PBS sends the message as a plain
+ * body. Every text is redacted.
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
@@ -89,11 +90,17 @@ export function apiErrorFromResponse(
 	redactor: Redactor,
 ): ProxmoxApiError {
 	const body = response.json<{ message?: unknown; errors?: unknown }>();
-	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
-	if (!message) message = response.statusText.trim();
-	if (!message && !body) message = response.text().trim().slice(0, 500);
-	if (!message) message = `HTTP ${response.status}`;
 	const parameterErrors: Record<string, string> = {};
+	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
+	if (!message && (!body || typeof body !== 'object')) {
+		// PBS (proxmox-rest-server) sends the message as the plain body, parameter errors as
+		// "parameter verification errors\n\nparameter 'name': reason" lines.
+		const text = response.text().trim();
+		for (const match of text.matchAll(/^parameter '([^']+)': (.*)$/gm)) parameterErrors[match[1]] = redactor.text(match[2].trim());
+		message = (text.split('\n')[0] ?? '').trim().slice(0, 500);
+	}
+	if (!message) message = response.statusText.trim();
+	if (!message) message = `HTTP ${response.status}`;
 	if (body?.errors && typeof body.errors === 'object') {
 		for (const [name, value] of Object.entries(body.errors as Record<string, unknown>)) {
 			parameterErrors[name] = redactor.text(String(value).trim());
