@@ -88,9 +88,11 @@ describe('Snapshot', () => {
 	});
 
 	it('lists snapshots for the resource locator, newest first, searchable by group', async () => {
-		const result = (await callNodeMethod(NODE, 'listSearch', 'searchSnapshots', { resource: 'snapshot', operation: 'delete', store }, { credentials: pbsToken(sim), filter: 'vm/101/' })) as INodeListSearchResult;
+		const result = (await callNodeMethod(NODE, 'listSearch', 'searchSnapshots', { resource: 'snapshot', operation: 'delete', store }, { credentials: pbsToken(sim), filter: 'vm/100/' })) as INodeListSearchResult;
 		expect(result.results.length).toBe(14);
-		expect(result.results.some((r) => /\(protected\) – before PostgreSQL upgrade/.test(r.name))).toBe(true);
+		// vm/101 kept only its protected snapshot when its group was deleted above.
+		const db = (await callNodeMethod(NODE, 'listSearch', 'searchSnapshots', { resource: 'snapshot', operation: 'delete', store }, { credentials: pbsToken(sim), filter: 'vm/101/' })) as INodeListSearchResult;
+		expect(db.results).toEqual([{ name: expect.stringMatching(/\(protected\) – before PostgreSQL upgrade$/), value: expect.stringMatching(/^vm\/101\//) }]);
 	});
 });
 
