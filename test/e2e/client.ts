@@ -99,18 +99,43 @@ export class N8nClient {
 		return 'resultData' in (parsed as object) ? (parsed as ExecutionSummary['data']) : (parsed as { data: ExecutionSummary['data'] }).data;
 	}
 
-	async executions(workflowId: string): Promise<ExecutionSummary[]> {
-		const body = await this.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`);
-		return body.data;
+	/** Every execution of the workflow, newest first (the API's pages of 250 followed to the end). */
+	async executions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+			const body = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?workflowId=${workflowId}&includeData=${includeData}&limit=250${page}`);
+			all.push(...body.data);
+			cursor = body.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
+	/** Every finished execution of a workflow (with its data unless told), all pages (the API returns 250 at most per page). */
+	async allExecutions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${includeData ? 100 : 250}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+			);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 	}
 
 	/** Waits until the workflow has at least `count` finished executions (newest first). */
 	async waitForExecutions(workflowId: string, count = 1, timeoutMs = 30000): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		let last: ExecutionSummary[] = [];
+		const finished = (executions: ExecutionSummary[]) => executions.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 		while (Date.now() < deadline) {
-			last = (await this.executions(workflowId)).filter((execution) => execution.status !== 'running' && execution.status !== 'new');
-			if (last.length >= count) return last;
+			// Counted without their data (cheap with hundreds of executions), read with it once enough are in.
+			last = finished(await this.executions(workflowId, false));
+			if (last.length >= count) return finished(await this.executions(workflowId));
 			await new Promise((wake) => setTimeout(wake, 500));
 		}
 		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms`);
