@@ -1,9 +1,7 @@
 /**
  * PBS endpoints the Proxmox Backup Server node needs beyond handlers.ts: namespaces
- * (src/api2/admin/namespace.rs), the job status lists `/admin/verify` and `/admin/prune`
- * (src/api2/admin/{verify,prune}.rs: the job config plus `last-run-*` and `next-run`) and the
- * datastore RRD (src/api2/admin/datastore.rs `get_rrd_stats`). Registered only where handlers.ts
- * has no handler of its own.
+ * (src/api2/admin/namespace.rs) and the datastore RRD (src/api2/admin/datastore.rs
+ * `get_rrd_stats`). Registered only where handlers.ts has no handler of its own.
  */
 import { ApiError } from '../core/errors';
 import type { HandlerRegistry } from '../core/world';
@@ -29,25 +27,6 @@ function store(call: PbsCall): Datastore {
 
 function requireNamespace(ds: Datastore, ns: string): void {
 	if (ns && !nsOf(ds).has(ns)) throw new ApiError(400, `namespace '${ns}' does not exist`);
-}
-
-/** The job status PBS lists under /admin/<kind>: the config plus the last run's task. */
-function jobStatus(call: PbsCall, jobs: Map<string, Record<string, unknown>>, workerTypes: string[]): Array<Record<string, unknown>> {
-	const storeFilter = call.params.store === undefined ? undefined : String(call.params.store);
-	return [...jobs.values()]
-		.filter((job) => storeFilter === undefined || job.store === storeFilter)
-		.map((job) => {
-			const last = [...call.world.tasks.tasks].reverse().find((t) => workerTypes.includes(t.type) && t.id === `${String(job.store)}:${String(job.id)}`);
-			const out: Record<string, unknown> = { ...job, 'next-run': call.world.clock.now() + 3600 };
-			if (last) {
-				out['last-run-upid'] = last.upid;
-				if (!last.running) {
-					out['last-run-state'] = last.exitstatus ?? 'unknown';
-					out['last-run-endtime'] = last.endtime;
-				}
-			}
-			return out;
-		});
 }
 
 export function registerPbsExtras(reg: HandlerRegistry<PbsWorld>): void {
@@ -94,8 +73,6 @@ export function registerPbsExtras(reg: HandlerRegistry<PbsWorld>): void {
 			return [];
 		});
 	}
-	add('GET', '/admin/verify', (call) => jobStatus(call, call.world.pbs.verifyJobs, ['verificationjob']));
-	add('GET', '/admin/prune', (call) => jobStatus(call, call.world.pbs.pruneJobs, ['prunejob', 'prune']));
 	add('GET', '/admin/datastore/{store}/rrd', (call) => {
 		const ds = store(call);
 		const steps: Record<string, number> = { hour: 60, day: 1800, week: 10800, month: 43200, year: 604800, decade: 6048000 };
