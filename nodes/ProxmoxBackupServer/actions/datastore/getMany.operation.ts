@@ -21,7 +21,7 @@ export const getMany: ProxmoxOperation = {
 	name: 'Get Many',
 	action: 'Get many datastores',
 	description:
-		'Lists the datastores the credential can see with usage (total, used, available bytes, used percent), the last garbage collection status and the estimated date the datastore is full (PBS extrapolates it from the usage history; null when usage does not grow).',
+		'Lists the datastores the credential can see with usage (total, used, available bytes, used percent), the last garbage collection status and the estimated date the datastore is full. PBS extrapolates that date from the usage history; it is null when usage does not grow.',
 	safety: 'read',
 	properties: [...limitFields()],
 	async execute(ctx) {

@@ -13,7 +13,7 @@ export const create: ProxmoxOperation = {
 	safety: 'write',
 	properties: [
 		storeLocator(),
-		{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true, placeholder: 'team-a', description: 'Name of the new namespace (one level; letters, digits, _ . -)' },
+		{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true, placeholder: 'team-a', description: 'Name of the new namespace, one level: letters, digits, underscore, dot and hyphen' },
 		namespaceLocator({ displayName: 'Parent Namespace', description: 'Create the namespace below this one; empty for the root' }),
 	],
 	async execute(ctx) {

@@ -13,8 +13,9 @@ export const getRemotes: ProxmoxOperation = {
 	async execute(ctx) {
 		const remotes = (await ctx.client.get<IDataObject[]>('/config/remote')) ?? [];
 		return remotes.map((remote) => {
-			const { password: _password, ...rest } = remote;
-			return withBooleans(rest, ['use-node-proxy']);
+			const entry = withBooleans(remote, ['use-node-proxy']);
+			delete entry.password;
+			return entry;
 		});
 	},
 };
