@@ -41,6 +41,13 @@ describe('credential test', () => {
 		expect(result).toMatchObject({ status: 'OK' });
 	});
 
+	it('writes with a ticket: PBSAuthCookie plus CSRFPreventionToken', async () => {
+		const runPassword = runner(() => pbsPassword(sim));
+		const [created] = await runPassword('namespace', 'create', { store, name: 'ticket-ns' });
+		expect(created).toMatchObject({ ns: 'ticket-ns', created: true });
+		await runPassword('namespace', 'delete', { store, namespace: locator('ticket-ns', 'path') });
+	});
+
 	it('names the missing Datastore.Audit and the command granting it when a token sees no datastore', async () => {
 		const result = await credentialTest(limitedToken('blind'));
 		expect(result.status).toBe('Error');
