@@ -12,11 +12,11 @@ import { tlsCredentialProperties } from '../nodes/shared/transport/tls';
 export class ProxmoxMcpPbsApi implements ICredentialType {
 	name = 'proxmoxMcpPbsApi';
 
-	displayName = 'Proxmox Backup Server (MCP Package) API';
+	displayName = 'Proxmox Backup Server API';
 
 	icon: Icon = { light: 'file:../nodes/ProxmoxBackupServer/proxmoxBackupServer.svg', dark: 'file:../nodes/ProxmoxBackupServer/proxmoxBackupServer.dark.svg' };
 
-	documentationUrl = 'https://pbs.proxmox.com/docs/user-management.html#api-tokens';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#credential-proxmox-backup-server-api';
 
 	properties: INodeProperties[] = [
 		{

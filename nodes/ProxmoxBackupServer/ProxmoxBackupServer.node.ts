@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties } from './actions/node.description';
 import { router } from './actions/router';
+import { readmeUrl } from '../shared/docs';
 import { credentialTest, listSearch } from './methods';
 
 export class ProxmoxBackupServer implements INodeType {
@@ -14,6 +15,7 @@ export class ProxmoxBackupServer implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Manage Proxmox Backup Server: datastores, namespaces, backup groups and snapshots, garbage collection, verify, prune, sync and tasks',
+		documentationUrl: readmeUrl('proxmoxBackupServer'),
 		defaults: { name: 'Proxmox Backup Server' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

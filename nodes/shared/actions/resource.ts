@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import type { ProxmoxOperation, ProxmoxResource } from './types';
+import type { OperationSafety, ProxmoxOperation, ProxmoxResource } from './types';
 
 /** Added by the resource builder to every operation that starts a task. */
 export function waitFields(): INodeProperties[] {
@@ -60,9 +60,31 @@ export function resourceProperties(resource: ProxmoxResource): INodeProperties[]
 	return [selector, ...fields];
 }
 
-/** "Dry Run" and the AI opt-in for destructive operations, shown last on every action node. */
-export function safetyFields(destructiveExamples: string): INodeProperties[] {
-	return [
+/**
+ * The safety classes an operation can run as: its own, or any for an operation whose class
+ * depends on its parameters (an API Call's method, a shutdown with forced stop, a restore over an
+ * existing guest).
+ */
+export function possibleSafety(op: ProxmoxOperation): OperationSafety[] {
+	return op.safetyFor ? ['read', 'write', 'destructive'] : [op.safety];
+}
+
+/**
+ * "Dry Run" (for operations that change something) and "Allow Destructive Operations From AI"
+ * (for destructive ones), shown only where they apply. Derived from the registry, so an operation
+ * whose class changes gets or loses them with it. One copy per resource: operation values repeat
+ * across resources (`delete`), so resource and operation cannot be listed in one condition.
+ * `destructiveExamples` names the node's destructive operations in the AI opt-in's description.
+ */
+export function safetyFields(resources: ProxmoxResource[], destructiveExamples: string): INodeProperties[] {
+	const fields: INodeProperties[] = [];
+	const field = (base: INodeProperties, applies: (classes: OperationSafety[]) => boolean) => {
+		for (const resource of resources) {
+			const operations = resource.operations.filter((op) => applies(possibleSafety(op))).map((op) => op.value);
+			if (operations.length) fields.push({ ...base, displayOptions: { show: { resource: [resource.value], operation: operations } } });
+		}
+	};
+	field(
 		{
 			displayName: 'Dry Run',
 			name: 'dryRun',
@@ -71,6 +93,9 @@ export function safetyFields(destructiveExamples: string): INodeProperties[] {
 			description:
 				"Whether to output the exact request a change would send (method, URL, body) instead of sending it. Lookups such as finding a guest's node still run.",
 		},
+		(classes) => classes.includes('write') || classes.includes('destructive'),
+	);
+	field(
 		{
 			displayName: 'Allow Destructive Operations From AI',
 			name: 'allowDestructiveFromAi',
@@ -78,7 +103,9 @@ export function safetyFields(destructiveExamples: string): INodeProperties[] {
 			default: false,
 			description: `Whether an AI agent using this node as a tool may run destructive operations (${destructiveExamples}). Off: they are refused with an explanation.`,
 		},
-	];
+		(classes) => classes.includes('destructive'),
+	);
+	return fields;
 }
 
 /** "Return All" and "Limit" for list operations (read by limitItems). */
