@@ -159,6 +159,7 @@ export class ProxmoxClient {
 			});
 		}
 		let lastError: unknown;
+		const transportFailures: Array<{ host: string; error: TransportError }> = [];
 		for (const { endpoint, index } of this.orderedEndpoints()) {
 			try {
 				const response = await this.sendAuthenticated(endpoint, method, relative, body, options);
@@ -171,6 +172,7 @@ export class ProxmoxClient {
 			} catch (error) {
 				if (error instanceof TransportError && shouldFailOver(method, { error })) {
 					lastError = error;
+					transportFailures.push({ host: endpointLabel(endpoint), error });
 					continue;
 				}
 				if (error instanceof TransportError && error.requestMayHaveReachedServer && (error.kind === 'reset' || error.kind === 'timeout') && !isSafeToRepeat(method)) {
@@ -181,6 +183,18 @@ export class ProxmoxClient {
 				// This client has no n8n node to attach; callers convert with toNodeError().
 				throw error;
 			}
+		}
+		if (transportFailures.length > 1 && transportFailures.length === this.config.endpoints.length) {
+			// Every host failed before answering: name each one with its port and its own reason.
+			const last = transportFailures[transportFailures.length - 1].error;
+			throw new TransportError(
+				`No host answered. ${transportFailures.map(({ host, error }) => `${host}: ${error.message}`).join('; ')}`,
+				last.kind,
+				transportFailures.some(({ error }) => error.requestMayHaveReachedServer),
+				last.code,
+				last.presentedFingerprint,
+				transportFailures.map(({ host }) => host).join(', '),
+			);
 		}
 		throw lastError ?? new Error('No Proxmox host configured');
 	}
