@@ -21,12 +21,13 @@ const USAGE = `Usage: node scripts/sim.js [options]        (npm run sim -- [opti
 Starts the dev-only simulators and prints how to connect; Ctrl+C stops them.
 
 Options:
-  --only <keys>          start only these, comma-separated: pve,pbs,gotify,ntfy (default: all)
+  --only <keys>          start only these, comma-separated: pve,pbs,gotify,ntfy,openai (default: all)
   --host <address>       address to listen on (default 127.0.0.1)
   --pve-port <port>      Proxmox VE simulator port (default 8006)
   --pbs-port <port>      Proxmox Backup Server simulator port (default 8007)
   --gotify-port <port>   Gotify simulator port (default 8070)
   --ntfy-port <port>     ntfy simulator port (default 8071)
+  --openai-port <port>   OpenAI-compatible model simulator port (default 8072)
   --pve-version <8|9>    Proxmox VE API version to simulate (default 9)
   --standalone           one PVE node instead of a three-node cluster
   --seed empty           start without guests, storages and jobs
@@ -96,6 +97,19 @@ const SIMULATORS = [
 				seed: args.seed === 'empty' ? 'empty' : 'estate',
 				taskSpeed: Number(args['task-speed'] ?? 1),
 			}),
+		n8nCredential: (instance) => ({
+			name: 'Proxmox Backup Server (simulator)',
+			type: 'proxmoxMcpPbsApi',
+			data: {
+				hosts: new URL(instance.url).hostname,
+				port: Number(new URL(instance.url).port),
+				authMethod: 'token',
+				tokenId: instance.token.id,
+				tokenSecret: instance.token.secret,
+				tlsMode: 'fingerprint',
+				fingerprint: instance.fingerprint,
+			},
+		}),
 	},
 	{
 		key: 'gotify',
@@ -129,6 +143,22 @@ const SIMULATORS = [
 			name: 'ntfy (simulator)',
 			type: 'proxmoxMcpNtfyApi',
 			data: { serverUrl: instance.url, authentication: 'none', tlsMode: 'system' },
+		}),
+	},
+	{
+		key: 'openai',
+		title: 'OpenAI-compatible model',
+		portOption: 'openai-port',
+		defaultPort: 8072,
+		entry: 'test/simulators/openai/index.ts',
+		start: async (mod, args) => {
+			const sim = await mod.startOpenAiSimulator({ host: args.host, port: portOf(SIMULATORS[4], args) });
+			return Object.assign(sim, { notes: [`  API key: ${sim.apiKey}  models: ${sim.models.join(', ')}  (scripted Proxmox triage model)`] });
+		},
+		n8nCredential: (instance) => ({
+			name: 'OpenAI (simulator)',
+			type: 'openAiApi',
+			data: { apiKey: instance.apiKey, url: instance.url },
 		}),
 	},
 ];

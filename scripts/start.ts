@@ -38,6 +38,8 @@ Options:
   --port <port>   n8n editor port (default 5678; n8n's task broker uses the next one)
   --no-sim        do not start the simulators
   --fresh         start with an empty n8n (deletes .cache/n8n-local)
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1 for Ollama) and
+OPENAI_MODEL point the incident agent at a real model instead of the OpenAI simulator.
   --help, -h      print this and exit
 Any other option goes to the simulators, e.g. --pve-port 18006, --gotify-port 18070, --only pve
 (node scripts/sim.js --help lists them).`;
@@ -62,6 +64,7 @@ const args = parseStartArgs(require.main === module ? process.argv.slice(2) : []
 const LOCAL = join(PACKAGE_ROOT, '.cache', 'n8n-local');
 const KEY_FILE = join(LOCAL, 'encryption-key');
 const RUNNING = join(PACKAGE_ROOT, '.cache', 'sim', 'running.json');
+const MCP_TOKEN_FILE = join(LOCAL, 'mcp-token');
 
 interface SimulatorInfo {
 	url: string;
@@ -85,25 +88,82 @@ async function startSimulators(): Promise<{ child: ChildProcess; info: Record<st
 	throw new Error('the simulators did not start within 120 s');
 }
 
+/** The workflows `npm start` publishes (their triggers and tools need the simulators' credentials). */
+export const PUBLISHED_WORKFLOWS = ['Proxmox MCP Server', 'Proxmox Incident Agent'];
+
+/**
+ * The model credential: a real OpenAI-compatible server when OPENAI_API_KEY or OPENAI_BASE_URL is
+ * set (Ollama and LM Studio accept any key), else the OpenAI simulator.
+ */
+export function modelCredential(env: NodeJS.ProcessEnv, simulated?: SimulatorInfo['credential']): SimulatorInfo['credential'] {
+	if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) return simulated;
+	return {
+		name: 'OpenAI (from OPENAI_API_KEY / OPENAI_BASE_URL)',
+		type: 'openAiApi',
+		data: { apiKey: env.OPENAI_API_KEY ?? 'not-needed', url: (env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/+$/, '') },
+	};
+}
+
 async function importOnce(client: N8nClient, simulators: Record<string, SimulatorInfo>) {
 	const existingCredentials = new Set(
 		(await client.api<{ data: Array<{ name: string }> }>('GET', '/credentials?limit=250').catch(() => ({ data: [] }))).data.map((c) => c.name),
 	);
 	const credentialIds: Record<string, { id: string; name: string }> = {};
-	for (const [key, sim] of Object.entries(simulators)) {
-		if (!sim.credential) continue;
-		if (existingCredentials.has(sim.credential.name)) continue;
-		const id = await client.createCredential(sim.credential);
-		credentialIds[sim.credential.type] = { id, name: sim.credential.name };
-		console.log(`credential "${sim.credential.name}" (${sim.credential.type}) -> ${key} simulator at ${sim.url}`);
+	const credentials = Object.entries(simulators).map(([key, sim]) => ({ key, url: sim.url, credential: key === 'openai' ? modelCredential(process.env, sim.credential) : sim.credential }));
+	if (!simulators.openai && modelCredential(process.env)) credentials.push({ key: 'openai', url: process.env.OPENAI_BASE_URL ?? 'api.openai.com', credential: modelCredential(process.env) });
+	// The MCP server's endpoint token (an n8n Bearer Auth credential), kept across runs.
+	if (!existsSync(MCP_TOKEN_FILE)) writeFileSync(MCP_TOKEN_FILE, randomBytes(24).toString('base64url'));
+	credentials.push({ key: 'mcp', url: '', credential: { name: 'Proxmox MCP bearer token', type: 'httpBearerAuth', data: { token: readFileSync(MCP_TOKEN_FILE, 'utf8').trim() } } });
+	for (const { key, url, credential } of credentials) {
+		if (!credential) continue;
+		if (existingCredentials.has(credential.name)) continue;
+		const id = await client.createCredential(credential);
+		credentialIds[credential.type] = { id, name: credential.name };
+		console.log(`credential "${credential.name}" (${credential.type})${url ? ` -> ${key} at ${url}` : ''}`);
 	}
 	const existingWorkflows = new Set((await client.api<{ data: Array<{ name: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.name));
 	for (const file of listWorkflowFiles()) {
 		const workflow = JSON.parse(readFileSync(file, 'utf8'));
 		if (existingWorkflows.has(workflow.name)) continue;
-		await client.createWorkflow(workflow, credentialIds);
+		if (process.env.OPENAI_MODEL) {
+			for (const node of workflow.nodes) if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.parameters.model = { __rl: true, mode: 'id', value: process.env.OPENAI_MODEL };
+		}
+		const id = await client.createWorkflow(workflow, credentialIds);
 		console.log(`workflow "${workflow.name}" imported`);
+		if (!PUBLISHED_WORKFLOWS.includes(workflow.name)) continue;
+		try {
+			await client.publish(id);
+			console.log(`workflow "${workflow.name}" published`);
+		} catch (error) {
+			console.log(`workflow "${workflow.name}" not published: ${(error as Error).message}`);
+		}
 	}
+}
+
+/** What to try once everything runs. */
+export function tryThis(port: number, simulators: Record<string, SimulatorInfo>): string {
+	const lines = ['', 'Try the AI workflows:'];
+	lines.push(
+		`  MCP server (streamable HTTP): http://127.0.0.1:${port}/mcp/proxmox`,
+		`    bearer token: ${existsSync(MCP_TOKEN_FILE) ? readFileSync(MCP_TOKEN_FILE, 'utf8').trim() : '(see the "Proxmox MCP bearer token" credential)'}`,
+		`    e.g. npx @modelcontextprotocol/inspector, or Claude Desktop / Cursor / VS Code with that URL and header "Authorization: Bearer <token>"`,
+	);
+	if (simulators.pve) {
+		lines.push(
+			'  Incident agent (Syslog Trigger on port 5514): make a backup fail, then report it as vzdump does:',
+			`    node scripts/sim.js control failNextBackup '[100, "No space left on device"]'`,
+			`    node scripts/sim.js control runBackupJob '["backup-daily"]'`,
+			`    node scripts/sim.js control emitSyslog '[{"node":"pve1","target":{"host":"127.0.0.1","port":5514,"transport":"udp"},"severity":3,"lines":["vzdump[4242]: ERROR: Backup of VM 100 failed - No space left on device"]}]'`,
+			`  The analysis lands in Gotify (${simulators.gotify?.url ?? 'the Gotify credential'}, login admin/admin) and ntfy (${simulators.ntfy?.url ?? 'the ntfy credential'}/proxmox-incidents, with Approve / Reject buttons);`,
+			`  the run is in the editor under Executions of "Proxmox Incident Agent".`,
+		);
+	}
+	lines.push(
+		process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL
+			? `  Model: ${process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'} (${process.env.OPENAI_MODEL ?? 'gpt-4o-mini'})`
+			: '  Model: the OpenAI simulator (scripted triage). Set OPENAI_API_KEY / OPENAI_BASE_URL (and OPENAI_MODEL) for a real one.',
+	);
+	return lines.join('\n');
 }
 
 async function checkPorts(port: number) {
@@ -148,6 +208,7 @@ async function main() {
 	const { state, child } = await startN8n({ n8nDir, userFolder: LOCAL, port, encryptionKey: readFileSync(KEY_FILE, 'utf8').trim() });
 	const client = new N8nClient(state);
 	await importOnce(client, simulators?.info ?? {});
+	console.log(tryThis(port, simulators?.info ?? {}));
 
 	console.log(`
 n8n is ready: http://127.0.0.1:${port}

@@ -11,6 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
+import { call } from '../simulators/proxmox/tests/rawClient';
 import { N8nClient, type WorkflowJson } from './client';
 import { PACKAGE_ROOT } from './n8n';
 
@@ -46,17 +47,24 @@ async function waitForEndpoint(url: string, timeoutMs = 60000): Promise<void> {
 describe('Proxmox MCP server workflow in a real n8n', () => {
 	const n8n = new N8nClient();
 	let sim: ProxmoxSimulator;
+	let pbs: ProxmoxSimulator;
 	let workflowId: string;
 	let url: string;
 	const clients: Client[] = [];
 
 	beforeAll(async () => {
 		sim = await startProxmoxSimulator({ taskSpeed: 20, statsRefreshMs: 200, unauthorizedDelayMs: 50 });
+		pbs = await startProxmoxSimulator({ product: 'pbs', unauthorizedDelayMs: 50 });
 		const workflow = JSON.parse(readFileSync(WORKFLOW, 'utf8')) as WorkflowJson;
 		const proxmox = await n8n.createCredential({
 			name: 'Proxmox VE',
 			type: 'proxmoxMcpApi',
 			data: { hosts: `${sim.host}:${sim.port}`, authMethod: 'token', tokenId: sim.token.id, tokenSecret: sim.token.secret, tlsMode: 'fingerprint', fingerprint: sim.fingerprint },
+		});
+		const backupServer = await n8n.createCredential({
+			name: 'Proxmox Backup Server',
+			type: 'proxmoxMcpPbsApi',
+			data: { hosts: `${pbs.host}:${pbs.port}`, authMethod: 'token', tokenId: pbs.token.id, tokenSecret: pbs.token.secret, tlsMode: 'fingerprint', fingerprint: pbs.fingerprint },
 		});
 		const bearer = await n8n.createCredential({ name: 'Proxmox MCP bearer token', type: 'httpBearerAuth', data: { token: TOKEN } });
 		// Another test file may publish the same workflow: a path of our own keeps the URLs apart.
@@ -66,6 +74,7 @@ describe('Proxmox MCP server workflow in a real n8n', () => {
 		trigger.webhookId = `5b0e6a8e-3f51-4d0c-9f4e-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
 		workflowId = await n8n.createWorkflow(workflow, {
 			proxmoxMcpApi: { id: proxmox, name: 'Proxmox VE' },
+			proxmoxMcpPbsApi: { id: backupServer, name: 'Proxmox Backup Server' },
 			httpBearerAuth: { id: bearer, name: 'Proxmox MCP bearer token' },
 		});
 		await n8n.publish(workflowId);
@@ -77,6 +86,7 @@ describe('Proxmox MCP server workflow in a real n8n', () => {
 		for (const client of clients) await client.close().catch(() => undefined);
 		if (workflowId) await n8n.unpublish(workflowId).catch(() => undefined);
 		await sim?.close();
+		await pbs?.close();
 	});
 
 	it('refuses a client without the bearer token, or with a wrong one', async () => {
@@ -112,6 +122,11 @@ describe('Proxmox MCP server workflow in a real n8n', () => {
 				'List_VMs',
 				'Node_Status',
 				'Node_Syslog',
+				'PBS_Backup_Groups',
+				'PBS_Datastore_Status',
+				'PBS_Datastores',
+				'PBS_Task_Log',
+				'PBS_Tasks',
 				'Recent_Tasks',
 				'Stop_VM',
 				'Storage_Forecast',
@@ -142,6 +157,16 @@ describe('Proxmox MCP server workflow in a real n8n', () => {
 		const executions = await n8n.waitForExecutions(workflowId, before + 1, 60000);
 		const recorded = executions.find((execution) => execution.data?.resultData.runData.Get_VM);
 		expect(recorded).toBeDefined();
+	});
+
+	it('calls a Proxmox Backup Server read tool: the datastores the PBS simulator has', async () => {
+		const client = await connect(url, TOKEN);
+		clients.push(client);
+		const result = (await client.callTool({ name: 'PBS_Datastores', arguments: {} })) as ToolResult;
+		expect(result.isError).toBeFalsy();
+		const stores = (await call(pbs, 'GET', '/admin/datastore', { token: `PBSAPIToken=${pbs.token.id}:${pbs.token.secret}` })).json.data as Array<{ store: string }>;
+		expect(stores.length).toBeGreaterThan(0);
+		for (const { store } of stores) expect(textOf(result)).toContain(store);
 	});
 
 	it('is refused a destructive call: the VM keeps running and the refusal names the opt-in', async () => {

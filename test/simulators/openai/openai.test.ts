@@ -4,7 +4,7 @@
  * "Error codes": 401 invalid_api_key; n8n-ai.md §A for the request and response shapes).
  */
 import { ChatOpenAI } from '@langchain/openai';
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 
 import { callToolScript, startOpenAiSimulator, triageScript, type OpenAiSimulator } from './index';
 
