@@ -153,6 +153,10 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		const newest = (await executions())[0];
 		await until('it to finish', async () => ((await executions()).find((execution) => execution.id === newest.id && execution.status !== 'running' && execution.status !== 'new') ? true : undefined));
 		expect(model.modelCalls().length).toBe(before);
+		// A different happening on the same node (an unclassified line: keyed by its text) goes through.
+		await syslog(guestNode(100).node, `kernel: EXT4-fs warning (device dm-1): ext4_end_bio: I/O error 10 writing to inode 1234`, 4);
+		await until('the model to be asked about it', () => (model.modelCalls().length > before ? true : undefined));
+		await until('its analysis in Gotify', () => gotify.messages.find((entry) => entry.message.includes('ext4_end_bio')));
 	});
 
 	it('a model recommending a destructive operation: refused, reported, never offered; the guest keeps running', async () => {
