@@ -1,6 +1,6 @@
 import { correlationKey } from '../../../nodes/shared/events';
 import { guiLink } from '../../../nodes/ProxmoxTrigger/common';
-import { selectNewTasks, taskEvent, taskEventType, TASK_WINDOW_SECONDS, type ClusterTask } from '../../../nodes/ProxmoxTrigger/poll/tasks';
+import { selectNewTasks, taskEvent, taskEventType, TASK_WINDOW_SECONDS, type ClusterTask } from '../../../nodes/ProxmoxPollTrigger/tasks';
 
 const task = (node: string, start: number, end: number | undefined, type = 'qmstart', id = '100', status = 'OK'): ClusterTask => {
 	const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
@@ -70,5 +70,33 @@ describe('task events', () => {
 	it('deep links use the GUI state hash (view, resource id, Tasks tab)', () => {
 		expect(guiLink('https://pve:8006', 'qemu/100')).toBe('https://pve:8006/#v1:0:=qemu%2F100:4');
 		expect(guiLink('https://[fe80::1]:8006', 'storage/pve1/local')).toBe('https://[fe80::1]:8006/#v1:0:=storage%2Fpve1%2Flocal:4');
+	});
+});
+
+describe('push registration names', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { registrationNames, matcherRules, pveshCommands } = require('../../../nodes/shared/proxmox/notificationWebhook') as typeof import('../../../nodes/shared/proxmox/notificationWebhook');
+
+	it('identify the workflow, keep production and the editor\'s test URL apart, and are stable', () => {
+		const production = registrationNames('aBc123XyZ', 'node-1', 'https://n8n.example/webhook/abc/webhook');
+		const test = registrationNames('aBc123XyZ', 'node-1', 'https://n8n.example/webhook-test/abc/webhook');
+		expect(production.endpoint).toMatch(/^n8n-aBc123XyZ-[0-9a-f]{8}$/);
+		expect(production.matcher).toBe(`${production.endpoint}-m`);
+		expect(test.endpoint).not.toBe(production.endpoint);
+		expect(registrationNames('aBc123XyZ', 'node-1', 'https://n8n.example/webhook/abc/webhook')).toEqual(production);
+		expect(registrationNames('aBc123XyZ', 'node-2', 'https://n8n.example/webhook/abc/webhook').endpoint).not.toBe(production.endpoint);
+	});
+
+	it('rejects what Proxmox would reject, naming the field', () => {
+		expect(() => matcherRules({ severities: ['fatal'], types: [], fields: [] })).toThrow(/not a Proxmox severity/);
+		expect(() => matcherRules({ severities: [], types: [], fields: [{ mode: 'exact', field: 'host name', value: 'x' }] })).toThrow(/not a field name/);
+		expect(() => matcherRules({ severities: [], types: [], fields: [{ mode: 'exact', field: 'hostname', value: ' ' }] })).toThrow(/value is empty/);
+	});
+
+	it('quotes the URL and rules for the shell in the pvesh commands', () => {
+		const text = pveshCommands({ endpoint: 'n8n-x', matcher: 'n8n-x-m' }, "https://h/webhook/a'b", { severities: ['error'], types: [], fields: [{ mode: 'regex', field: 'hostname', value: '^pve.*$' }] });
+		expect(text).toContain("--url 'https://h/webhook/a'\\''b'");
+		expect(text).toContain("--match-severity 'error' --match-field 'regex:hostname=^pve.*$'");
+		expect(text).toContain('$(printf %s "$N8N_SECRET" | base64 -w0)');
 	});
 });

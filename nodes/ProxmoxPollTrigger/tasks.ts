@@ -10,10 +10,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { EventSeverity, ProxmoxEventInfo } from '../../shared/events';
-import { exitStatusIsSuccess, exitStatusType, getTaskLogTail, parseUpid, type ProxmoxClient } from '../../shared/proxmox';
-import { guestAction } from '../../SyslogTrigger/classify/tasks';
-import { eventLinks, guiLink, proxmoxEvent } from '../common';
+import type { EventSeverity, ProxmoxEventInfo } from '../shared/events';
+import { exitStatusIsSuccess, exitStatusType, getTaskLogTail, parseUpid, type ProxmoxClient } from '../shared/proxmox';
+import { guestAction } from '../SyslogTrigger/classify/tasks';
+import { eventLinks, guiLink, proxmoxEvent } from '../ProxmoxTrigger/common';
 
 /** One entry of /cluster/tasks: running tasks have no endtime/status (PVE::RESTEnvironment::active_workers). */
 export interface ClusterTask {

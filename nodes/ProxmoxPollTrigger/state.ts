@@ -6,8 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { EventSeverity, ProxmoxEventInfo } from '../../shared/events';
-import { eventLinks, proxmoxEvent } from '../common';
+import type { EventSeverity, ProxmoxEventInfo } from '../shared/events';
+import { eventLinks, proxmoxEvent } from '../ProxmoxTrigger/common';
 import type { ClusterTask } from './tasks';
 
 export type StateEventKind =

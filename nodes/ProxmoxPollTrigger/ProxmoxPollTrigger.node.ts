@@ -8,9 +8,9 @@ import {
 } from 'n8n-workflow';
 
 import { exitStatusIsSuccess, toNodeError } from '../shared/proxmox';
-import { CREDENTIAL_TYPE, listParameter, triggerClient } from './common';
-import { diffSnapshots, stateEvent, takeSnapshot, type HaEntry, type Resource, type StateEventKind, type StateOptions, type StateSnapshot } from './poll/state';
-import { isFinished, readLogTail, selectNewTasks, taskEvent, taskMatches, type ClusterTask, type TaskCursor, type TaskFilters, type TaskStatusFilter } from './poll/tasks';
+import { CREDENTIAL_TYPE, listParameter, triggerClient } from '../ProxmoxTrigger/common';
+import { diffSnapshots, stateEvent, takeSnapshot, type HaEntry, type Resource, type StateEventKind, type StateOptions, type StateSnapshot } from './state';
+import { isFinished, readLogTail, selectNewTasks, taskEvent, taskMatches, type ClusterTask, type TaskCursor, type TaskFilters, type TaskStatusFilter } from './tasks';
 
 const STATE_KINDS: Array<{ name: string; value: StateEventKind; description: string }> = [
 	{ name: 'Guest Created', value: 'guestCreate', description: 'A VM or container appeared (guest.create)' },
@@ -127,7 +127,7 @@ export class ProxmoxPollTrigger implements INodeType {
 				typeOptions: { minValue: 1, maxValue: 100 },
 				displayOptions: { show: { watch: ['state'], stateEvents: ['storageThreshold'] } },
 				default: 90,
-				description: 'storage.full fires when a storage reaches this usage',
+				description: 'Usage at which storage.full fires',
 			},
 			{
 				displayName: 'Hysteresis (%)',
@@ -136,7 +136,7 @@ export class ProxmoxPollTrigger implements INodeType {
 				typeOptions: { minValue: 0, maxValue: 50 },
 				displayOptions: { show: { watch: ['state'], stateEvents: ['storageThreshold'] } },
 				default: 5,
-				description: 'storage.recovered fires only once usage is this many points under the threshold, so a storage hovering at the threshold does not flap',
+				description: 'Points under the threshold a storage must fall before storage.recovered fires, so a storage hovering at the threshold does not flap',
 			},
 			{
 				displayName: 'Options',
