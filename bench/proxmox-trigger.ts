@@ -123,6 +123,13 @@ async function pushLatency(): Promise<void> {
 			{ proxmoxMcpApi: { id, name: 'bench Proxmox' } },
 		);
 		await client.publish(workflowId);
+		// n8n activates in the background: wait until the target exists before the first event.
+		const token = `PVEAPIToken=${sim.token.id}=${sim.token.secret}`;
+		const registrationDeadline = Date.now() + 120_000;
+		while (!((await call(sim, 'GET', '/cluster/notifications/endpoints/webhook', { token })).json.data as IDataObject[]).some((e) => String(e.name).startsWith('n8n-'))) {
+			if (Date.now() > registrationDeadline) throw new Error('the webhook target was not registered within 120 s');
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
 		const answered: number[] = [];
 		const started: number[] = [];
 		const rounds = 20;
@@ -132,7 +139,9 @@ async function pushLatency(): Promise<void> {
 			const p0 = performance.now();
 			await sim.control.emitNotification({ type: 'vzdump', severity: 'error', title: `vzdump backup status (pve1.sim.local): backup failed ${i}`, message: 'bench' });
 			answered.push(performance.now() - p0);
+			const deadline = Date.now() + 60_000;
 			for (;;) {
+				if (Date.now() > deadline) throw new Error(`event ${i} started no execution within 60 s`);
 				const executions = (await client.executions(workflowId)) as Array<{ startedAt?: string }>;
 				if (executions.length > before) {
 					started.push(Date.parse(String(executions[0].startedAt)) - t0);
