@@ -8,7 +8,7 @@ export class ProxmoxMcpWebSocketApi implements ICredentialType {
 
 	displayName = 'WebSocket Event Relay (Proxmox MCP) API';
 
-	documentationUrl = 'https://github.com/websockets/ws';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#proxmox-stream-trigger-websocket-relay';
 
 	icon: Icon = { light: 'file:../nodes/ProxmoxStreamTrigger/proxmox.svg', dark: 'file:../nodes/ProxmoxStreamTrigger/proxmox.dark.svg' };
 

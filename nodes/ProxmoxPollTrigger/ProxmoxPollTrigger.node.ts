@@ -7,6 +7,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { exitStatusIsSuccess, toNodeError } from '../shared/proxmox';
 import { CREDENTIAL_TYPE, listParameter, triggerClient } from '../ProxmoxTrigger/common';
 import { diffSnapshots, stateEvent, takeSnapshot, type HaEntry, type Resource, type StateEventKind, type StateOptions, type StateSnapshot } from './state';
@@ -36,6 +37,7 @@ export class ProxmoxPollTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["watch"].join(" + ")}}',
 		description: 'Starts the workflow when a Proxmox VE task finishes (failed backups...) or the cluster changes (guest stopped unexpectedly, node offline, storage full), polling the API without loss or repeats',
+		documentationUrl: readmeUrl('proxmoxPollTrigger'),
 		defaults: { name: 'Proxmox Poll Trigger' },
 		polling: true,
 		inputs: [],

@@ -13,6 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { openWebSocket, WebSocketHandshakeError } from '../shared/transport';
 import { DEFAULT_PATHS, mapMessage, type FieldPaths, type MappedMessage } from './mapping';
@@ -27,6 +28,7 @@ export class ProxmoxStreamTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["format"] === "text" ? "Text messages" : "JSON messages"}}',
 		description: 'Starts the workflow for each message of a WebSocket event relay (JSON or text), mapped to the Proxmox event shape, reconnecting with backoff and detecting dead connections',
+		documentationUrl: readmeUrl('proxmoxStreamTrigger'),
 		defaults: { name: 'Proxmox Stream Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -13,6 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { ProxmoxApiError, toNodeError, type ProxmoxClient } from '../shared/proxmox';
 import { CREDENTIAL_TYPE, listParameter, triggerClient } from './common';
 import { notificationEvent, type NotificationBody } from './push/event';
@@ -129,8 +130,10 @@ export class ProxmoxTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["setup"] === "manual" ? "Manual setup" : "Registers its webhook"}}',
+		// n8n's node panel merges this trigger with the Proxmox node and shows this text for both.
 		description:
-			'Starts the workflow in real time when Proxmox VE sends a notification (backup failed, node fenced, replication failed, updates available), registering a webhook target and matcher on publish',
+			'Query and control Proxmox VE, or start the workflow in real time when it sends a notification (backup failed, node fenced, replication failed, updates available)',
+		documentationUrl: readmeUrl('proxmoxTrigger'),
 		defaults: { name: 'Proxmox Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
