@@ -14,6 +14,9 @@ export const README_SECTIONS = {
 	syslogTls: 'forwarding-from-a-proxmox-host',
 	gotify: 'gotify',
 	ntfy: 'ntfy',
+	proxmoxTrigger: 'proxmox-trigger-push',
+	proxmoxPollTrigger: 'proxmox-poll-trigger-poll',
+	proxmoxStreamTrigger: 'proxmox-stream-trigger-websocket-relay',
 } as const;
 
 export function readmeUrl(section: keyof typeof README_SECTIONS): string {
