@@ -7,7 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// The SDK publishes these through a wildcard export ("./*" -> dist/cjs/*), which Node and TypeScript
+// resolve but eslint's import resolver does not.
+// eslint-disable-next-line import-x/no-unresolved
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+// eslint-disable-next-line import-x/no-unresolved
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
