@@ -80,7 +80,9 @@ function upidFromResults(results: Conversation['toolResults'], vmid?: number): s
 export function analyse(conversation: Conversation, options: TriageOptions = {}): Analysis {
 	const facts = eventFacts(conversation.userText);
 	const errorLine = firstErrorLine(conversation.toolResults);
-	const evidence = conversation.toolResults.map((result) => `${result.name}(${JSON.stringify(result.arguments)}): ${result.content.replace(/\s+/g, ' ').slice(0, 400)}`);
+	// n8n echoes the call id among a tool's arguments; a person reading the evidence does not need it.
+	const shown = (args: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(args).filter(([key]) => key !== 'id')));
+	const evidence = conversation.toolResults.map((result) => `${result.name}(${shown(result.arguments)}): ${result.content.replace(/\s+/g, ' ').slice(0, 400)}`);
 	const guest = facts.vmid !== undefined ? `VM ${facts.vmid}` : 'a guest';
 	const where = facts.node ? ` on ${facts.node}` : '';
 	if (facts.backup) {
