@@ -59,6 +59,8 @@ export interface WatcherOptions {
 	/** Without IDLE: look for new mail this often. */
 	pollIntervalMs: number;
 	afterAction: AfterAction;
+	/** Stop after the first emitted message (manual "Test step" runs). */
+	once?: boolean;
 	/** Handles one message (already past the cursor); resolves true when it was emitted. */
 	handle(message: FetchMessageObject): Promise<boolean>;
 	/** A fatal error; the watcher has stopped. */
@@ -205,7 +207,10 @@ export class MailboxWatcher {
 		try {
 			await client.connect();
 			if (this.stopped) return;
-			await client.mailboxOpen(mailbox);
+			await client.mailboxOpen(mailbox).catch((error: Error & { path?: string }) => {
+				error.path ??= mailbox;
+				throw error;
+			});
 			if (this.options.afterAction.kind === 'move') await this.checkFolder(client, this.options.afterAction.folder);
 			this.counters.connects += 1;
 			const idle = client.capabilities.has('IDLE');
@@ -308,7 +313,7 @@ export class MailboxWatcher {
 		}
 		this.write({ uidValidity: validity, lastUid: 0 });
 		await this.process(client, candidates);
-		this.write({ lastUid: Math.max(this.store.lastUid ?? 0, (box?.uidNext ?? 1) - 1) });
+		this.write({ lastUid: Math.max(this.store.lastUid ?? 0, (box ? box.uidNext : 1) - 1) });
 	}
 
 	private async process(client: ImapFlow, list: FetchMessageObject[]): Promise<void> {
@@ -329,7 +334,7 @@ export class MailboxWatcher {
 			fetched.sort((a, b) => a.uid - b.uid);
 			const handled: number[] = [];
 			for (const message of fetched) {
-				if (this.stopped) return;
+				if (this.stopped || (this.options.once && handled.length)) break;
 				const cursor = this.store;
 				if (message.uid <= (cursor.lastUid ?? 0)) continue;
 				this.counters.received += 1;
@@ -341,12 +346,16 @@ export class MailboxWatcher {
 				} else this.counters.filtered += 1;
 			}
 			await this.afterwards(client, handled);
+			if (this.options.once && handled.length) {
+				this.stop();
+				return;
+			}
 		}
 	}
 
 	private async afterwards(client: ImapFlow, uids: number[]): Promise<void> {
 		const action = this.options.afterAction;
-		if (!uids.length || action.kind === 'leave' || this.stopped) return;
+		if (!uids.length || action.kind === 'leave') return;
 		const range = uids.join(',');
 		if (action.kind === 'seen') await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
 		else await client.messageMove(range, action.folder, { uid: true });

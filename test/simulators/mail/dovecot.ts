@@ -263,6 +263,7 @@ protocol imap {
 	async status(mailbox = 'INBOX', user?: string): Promise<{ messages: number; uidNext: number; uidValidity: number; unseen: number }> {
 		return await this.withClient(user, async (client) => {
 			const status = await client.status(mailbox, { messages: true, uidNext: true, uidValidity: true, unseen: true });
+			if (!status) throw new Error(`STATUS ${mailbox} failed`);
 			return { messages: status.messages ?? 0, uidNext: status.uidNext ?? 0, uidValidity: Number(status.uidValidity), unseen: status.unseen ?? 0 };
 		});
 	}
