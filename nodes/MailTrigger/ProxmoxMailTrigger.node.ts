@@ -31,7 +31,7 @@ export class ProxmoxMailTrigger implements INodeType {
 		defaults: { name: 'Proxmox Mail Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: IMAP_CREDENTIAL, required: true, testedBy: 'imapConnectionTest' }],
+		credentials: [{ name: 'proxmoxMcpImapApi', required: true, testedBy: 'imapConnectionTest' }],
 		properties: [
 			{
 				displayName: 'Use a mailbox (or folder) that only receives the mails to watch: the trigger remembers its place by UID and, by default, marks what it processed as read',

@@ -38,7 +38,7 @@ export class SmtpToDovecot {
 
 	static async start(options: SmtpToDovecotOptions): Promise<SmtpToDovecot> {
 		const lmtp = createTransport({ host: '127.0.0.1', port: options.lmtpPort, lmtp: true, ignoreTLS: true, secure: false } as never);
-		let bridge: SmtpToDovecot | undefined;
+		const holder: { bridge?: SmtpToDovecot } = {};
 		const serverOptions: SMTPServerOptions = {
 			name: 'mail.sim.local',
 			banner: 'smtp-to-dovecot (tests)',
@@ -65,8 +65,8 @@ export class SmtpToDovecot {
 					lmtp
 						.sendMail({ envelope: { from, to }, raw })
 						.then((info) => {
-							bridge!.delivered.push({ from, to, raw, response: String(info.response) });
-							bridge!.waiters.splice(0).forEach((wake) => wake());
+							holder.bridge!.delivered.push({ from, to, raw, response: String(info.response) });
+							holder.bridge!.waiters.splice(0).forEach((wake) => wake());
 							callback(null, 'Delivered to Dovecot');
 						})
 						.catch((error: Error & { responseCode?: number }) => callback(Object.assign(new Error(`Delivery failed: ${error.message}`), { responseCode: error.responseCode ?? 451 })));
@@ -80,8 +80,8 @@ export class SmtpToDovecot {
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
 		const port = (server.server.address() as { port: number }).port;
-		bridge = new SmtpToDovecot(server, lmtp, port);
-		return bridge;
+		holder.bridge = new SmtpToDovecot(server, lmtp, port);
+		return holder.bridge;
 	}
 
 	/** Resolves once `count` messages were delivered in total. */

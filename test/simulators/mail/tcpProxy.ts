@@ -20,14 +20,14 @@ export class TcpProxy {
 	) {}
 
 	static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-		let proxy: TcpProxy | undefined;
-		const server = createServer((client) => proxy!.accept(client, targetHost, targetPort));
+		const holder: { proxy?: TcpProxy } = {};
+		const server = createServer((client) => holder.proxy!.accept(client, targetHost, targetPort));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		proxy = new TcpProxy(server, (server.address() as { port: number }).port);
-		return proxy;
+		holder.proxy = new TcpProxy(server, (server.address() as { port: number }).port);
+		return holder.proxy;
 	}
 
 	get connections(): number {
