@@ -1,6 +1,7 @@
 import type { NotificationConfig } from './config';
 import { matcherMatches } from './matcher';
 import { deliver, type DeliveryResult } from './deliver';
+import type { MailContext } from './mail';
 
 export interface NotificationEvent {
 	title: string;
@@ -18,7 +19,12 @@ export class NotificationHub {
 	readonly sent: Array<{ event: NotificationEvent; target: string; result: DeliveryResult }> = [];
 	readonly events: NotificationEvent[] = [];
 
-	constructor(readonly config: NotificationConfig) {}
+	/** How sendmail/smtp targets send mail: the host MTA relay and user e-mail lookup (set by the simulator). */
+	readonly mail: MailContext;
+
+	constructor(readonly config: NotificationConfig) {
+		this.mail = { product: config.product, relay: null, userEmail: () => undefined };
+	}
 
 	async emit(event: NotificationEvent): Promise<void> {
 		this.events.push(event);
@@ -35,7 +41,7 @@ export class NotificationHub {
 		let result: DeliveryResult;
 		if (!endpoint) result = { ok: false, error: `target '${target}' does not exist` };
 		else if (endpoint.disable) result = { ok: false, error: 'target disabled' };
-		else result = await deliver(endpoint, this.config.secretsOf(target), event);
+		else result = await deliver(endpoint, this.config.secretsOf(target), event, this.mail);
 		this.sent.push({ event, target, result });
 		return result;
 	}
