@@ -12,13 +12,13 @@ describe('IMAP settings', () => {
 
 	it('allows Security "None" only for loopback, naming the field', () => {
 		expect(readImapSettings({ ...base, host: '127.0.0.1', security: 'none', port: 143 })).toMatchObject({ security: 'none', tls: { mode: 'system' } });
-		const error = (() => {
-			try {
-				readImapSettings({ ...base, security: 'none' });
-			} catch (e) {
-				return e as Error & { field: string };
-			}
-		})()!;
+		let error: (Error & { field?: string }) | undefined;
+		try {
+			readImapSettings({ ...base, security: 'none' });
+		} catch (e) {
+			error = e as Error & { field: string };
+		}
+		if (!error) throw new Error('expected an error');
 		expect(error.message).toContain('Security "None" is allowed only for a server on this machine');
 		expect(error.field).toBe('security');
 	});
