@@ -101,6 +101,31 @@ describe('vzdump reports', () => {
 		]);
 	});
 
+	it('reads a table whose failed guest has an empty Filename cell (trailing padding trimmed)', () => {
+		const text = [
+			'no space left on device',
+			'',
+			'Details',
+			'=======',
+			'VMID  Name         Status  Time    Size      Filename',
+			'100   web          ok      1m 38s  1.20 GiB  vzdump-qemu-100-2026_11_30-02_00_01.vma.zst',
+			'101   db-primary   err     3s      0 B',
+			'',
+			'Total running time: 1m 41s',
+			'Total size: 1.20 GiB',
+			'',
+			'Logs',
+			'====',
+			'101: 2026-11-30 02:01:41 ERROR: Backup of VM 101 failed - no space left on device',
+		].join('\n');
+		const recognised = recogniseProxmoxMail(mail('vzdump backup status (pve1.sim.local): backup failed: no space left on device', text))!;
+		expect(recognised.event.guests).toEqual([
+			expect.objectContaining({ vmid: 100, name: 'web', ok: true, durationSeconds: 98, sizeBytes: Math.round(1.2 * 1024 ** 3), archive: 'vzdump-qemu-100-2026_11_30-02_00_01.vma.zst' }),
+			expect.objectContaining({ vmid: 101, name: 'db-primary', status: 'err', ok: false, size: '0 B', archive: null, error: 'no space left on device' }),
+		]);
+		expect(recognised.event.error).toBe('no space left on device');
+	});
+
 	it('parses sizes and durations in both formats', () => {
 		expect(parseSize('1 KiB')).toBe(1024);
 		expect(parseSize('512.00MB')).toBe(512 * 1024 ** 2);
