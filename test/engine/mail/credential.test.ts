@@ -2,6 +2,8 @@
  * The IMAP credential's Test button and the TLS modes against a real Dovecot with an imaps
  * listener (certificate signed by a test CA) and STARTTLS on the plain port.
  */
+import { createServer } from 'node:http';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { callNodeMethod, startTrigger, testCredential, type TriggerHandle } from '../../helpers/engine';
@@ -77,6 +79,39 @@ describe('IMAP credential', () => {
 		expect(wrongPort.message).toMatch(/TLS handshake with 127\.0\.0\.1:\d+ failed|timed out/);
 		expect((await test({ security: 'none', host: '192.0.2.10' })).message).toContain('Security "None" is allowed only for a server on this machine');
 		expect((await test({ password: '' })).message).toBe('Password is empty');
+	});
+
+	it('logs in with an OAuth2 access token (XOAUTH2), and names the token when it is refused', async () => {
+		const introspected: string[] = [];
+		// RFC 7662 token introspection, as Dovecot's oauth2 passdb calls it (introspection_mode = post).
+		const introspection = createServer((request, response) => {
+			let body = '';
+			request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			request.on('end', () => {
+				const token = new URLSearchParams(body).get('token') ?? '';
+				introspected.push(token);
+				response.writeHead(200, { 'Content-Type': 'application/json' });
+				response.end(JSON.stringify(token === 'ya29.good-token' ? { active: true, username: 'dave' } : { active: false }));
+			});
+		});
+		await new Promise<void>((resolve) => introspection.listen(0, '127.0.0.1', () => resolve()));
+		const port = (introspection.address() as { port: number }).port;
+		const oauth = await startDovecot({ users: { dave: 'unused-password' }, oauth2IntrospectionUrl: `http://127.0.0.1:${port}/introspect` });
+		try {
+			const withToken = (accessToken: string) => testCredential('proxmoxMailTrigger', 'imapConnectionTest', 'proxmoxMcpImapApi', {
+				host: '127.0.0.1', port: oauth.imapsPort, security: 'tls', user: 'dave', authentication: 'accessToken', accessToken, tlsMode: 'customCa', caPem: oauth.caPem,
+			});
+			expect(await withToken('ya29.good-token')).toMatchObject({ status: 'OK', message: expect.stringContaining('Logged in as dave over TLS') });
+			const refused = await withToken('ya29.expired');
+			expect(refused.status).toBe('Error');
+			expect(refused.message).toContain('Authentication failed for user "dave"');
+			expect(refused.message).toContain('check the access token (it may have expired)');
+			expect(refused.message).not.toContain('ya29.expired');
+			expect(introspected).toEqual(expect.arrayContaining(['ya29.good-token', 'ya29.expired']));
+		} finally {
+			await oauth.close();
+			await new Promise((resolve) => introspection.close(resolve));
+		}
 	});
 
 	it('lists the mailboxes for the Mailbox and Folder dropdowns', async () => {

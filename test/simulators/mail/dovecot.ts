@@ -27,6 +27,12 @@ export interface DovecotOptions {
 	withoutIdle?: boolean;
 	/** Also listen with implicit TLS (imaps); the certificate is signed by `caPem`. Default true. */
 	tls?: boolean;
+	/**
+	 * Accept OAuth2 access tokens (SASL XOAUTH2 / OAUTHBEARER) checked against this RFC 7662
+	 * introspection URL (Dovecot's oauth2 passdb, `introspection_mode = post`); the answer's
+	 * `active` must be true and its `username` the login.
+	 */
+	oauth2IntrospectionUrl?: string;
 }
 
 export interface AppendResult {
@@ -94,6 +100,13 @@ export class Dovecot {
 		writeFileSync(join(dir, 'key.pem'), certs.keyPem, { mode: 0o600 });
 		writeFileSync(join(dir, 'passwd'), Object.entries(users).map(([user, password]) => `${user}:{PLAIN}${password}::::::\n`).join(''));
 		const tls = options.tls !== false;
+		const oauth2 = options.oauth2IntrospectionUrl;
+		if (oauth2) {
+			writeFileSync(
+				join(dir, 'oauth2.conf.ext'),
+				`introspection_mode = post\nintrospection_url = ${oauth2}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,
+			);
+		}
 		// Post-login capabilities of Dovecot 2.3 without IDLE (imap_capability replaces the list).
 		const capability = options.withoutIdle
 			? 'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 LITERAL+ NOTIFY SPECIAL-USE MOVE'
@@ -109,13 +122,14 @@ info_log_path = /dev/stderr
 ssl = ${tls ? 'yes' : 'no'}
 ${tls ? `ssl_cert = <${dir}/cert.pem\nssl_key = <${dir}/key.pem` : ''}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? ' xoauth2 oauthbearer' : ''}
 default_internal_user = ${runAs.user}
 default_internal_group = ${runAs.group}
 default_login_user = ${runAs.user}
-passdb {
+${oauth2 ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}\n` : ''}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%n ${dir}/passwd
+  mechanisms = plain login
 }
 userdb {
   driver = passwd-file
@@ -160,7 +174,7 @@ protocol imap {
 }
 `;
 		writeFileSync(join(dir, 'dovecot.conf'), conf);
-		if (root) for (const path of [dir, ...['run', 'state', 'home', 'cert.pem', 'key.pem', 'passwd', 'dovecot.conf'].map((p) => join(dir, p))]) chownSync(path, runAs.uid, runAs.gid);
+		if (root) for (const path of [dir, ...['run', 'state', 'home', 'cert.pem', 'key.pem', 'passwd', 'dovecot.conf', ...(oauth2 ? ['oauth2.conf.ext'] : [])].map((p) => join(dir, p))]) chownSync(path, runAs.uid, runAs.gid);
 		const server = new Dovecot(dir, imapPort, imapsPort, lmtpPort, users, certs.caPem, certs.certPem, certs.fingerprint, runAs);
 		await server.launch();
 		return server;
