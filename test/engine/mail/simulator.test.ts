@@ -88,6 +88,22 @@ describe('simulator mail delivery', () => {
 		expect(testItem.json.event).toMatchObject({ type: 'notification.test', target: 'ops-mail' });
 	});
 
+	it('vzdump with mailto (legacy path) mails the report directly as "vzdump backup tool", bypassing matchers', async () => {
+		const sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 200, mailRelay: { host: smtp.host, port: smtp.port } });
+		sims.push(sim);
+		const token = pveToken();
+		const trigger = await watch('ops', 'pw-ops');
+		await sim.control.failNextBackup(100, 'unable to open disk image');
+		const started = await call(sim, 'POST', '/nodes/pve1/vzdump', { token, form: { vmid: '100', storage: 'nfs-backup', mailto: 'ops@example.test' } });
+		await waitTask(sim, token, started.json.data).catch(() => undefined);
+		const [[[item]]] = await trigger.waitForEmit(1, 20000);
+		expect(item.json).toMatchObject({
+			from: { address: 'root@pve1.sim.local', name: 'vzdump backup tool' },
+			to: [{ address: 'ops@example.test', name: '' }],
+			event: { type: 'backup.failed', failedVmids: [100], error: 'unable to open disk image' },
+		});
+	});
+
 	it('an smtp target whose server refuses fails the target test with the cause', async () => {
 		const sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 200 });
 		sims.push(sim);

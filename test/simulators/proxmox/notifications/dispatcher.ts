@@ -1,7 +1,7 @@
 import type { NotificationConfig } from './config';
 import { matcherMatches } from './matcher';
 import { deliver, type DeliveryResult } from './deliver';
-import type { MailContext } from './mail';
+import { deliverSendmail, type MailContext } from './mail';
 
 export interface NotificationEvent {
 	title: string;
@@ -18,6 +18,8 @@ export interface NotificationEvent {
 export class NotificationHub {
 	readonly sent: Array<{ event: NotificationEvent; target: string; result: DeliveryResult }> = [];
 	readonly events: NotificationEvent[] = [];
+	/** Mails sent outside the notification system (vzdump's legacy mailto). */
+	readonly directMails: Array<{ event: NotificationEvent; mailto: string; result: DeliveryResult }> = [];
 
 	/** How sendmail/smtp targets send mail: the host MTA relay and user e-mail lookup (set by the simulator). */
 	readonly mail: MailContext;
@@ -39,6 +41,24 @@ export class NotificationHub {
 	async emit(event: NotificationEvent): Promise<void> {
 		this.events.push(event);
 		await Promise.all(this.targetsFor(event).map((t) => this.sendTo(t, event)));
+	}
+
+	/**
+	 * A mail sent with sendmail outside matchers and targets (vzdump's legacy `mailto`): recipients
+	 * are addresses or user names (`root@pam` → its e-mail). Recorded in `directMails`, not in
+	 * `sent`: the notification system never sees it.
+	 */
+	async sendDirectMail(event: NotificationEvent, mailto: string, author: string): Promise<DeliveryResult> {
+		const entries = mailto.split(/[,;\s]+/).filter(Boolean);
+		const endpoint = { name: 'mailto', type: 'sendmail' as const, origin: 'user-created' as const, author, mailto: entries.filter((e) => !/@(pam|pve|pbs)$/.test(e)), 'mailto-user': entries.filter((e) => /@(pam|pve|pbs)$/.test(e)) };
+		let result: DeliveryResult;
+		try {
+			result = { ok: true, mail: await deliverSendmail(endpoint, event, this.mail) };
+		} catch (e) {
+			result = { ok: false, error: (e as Error).message };
+		}
+		this.directMails.push({ event, mailto, result });
+		return result;
 	}
 
 	async sendTo(target: string, event: NotificationEvent): Promise<DeliveryResult> {
