@@ -10,9 +10,9 @@ import { tlsCredentialProperties } from '../nodes/shared/transport/tls';
 export class ProxmoxMcpImapApi implements ICredentialType {
 	name = 'proxmoxMcpImapApi';
 
-	displayName = 'Proxmox MCP IMAP API';
+	displayName = 'IMAP Mailbox API';
 
-	documentationUrl = 'https://www.rfc-editor.org/rfc/rfc9051';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#proxmox-mail-trigger';
 
 	icon: Icon = { light: 'file:../nodes/MailTrigger/mail.svg', dark: 'file:../nodes/MailTrigger/mail.dark.svg' };
 

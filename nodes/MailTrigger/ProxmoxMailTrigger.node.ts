@@ -13,6 +13,7 @@ import {
 	type ITriggerResponse,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { explainImapError, IMAP_CREDENTIAL, ImapFatalError, readImapSettings, type ImapSettings } from './connection';
 import { listMailboxes, testImapCredential } from './credentialTest';
 import { mailItem } from './message';
@@ -29,6 +30,7 @@ export class ProxmoxMailTrigger implements INodeType {
 		description:
 			'Starts the workflow for each new mail in an IMAP mailbox (IDLE push, polling fallback), reading Proxmox VE and Backup Server reports (backups, GC, verify, sync, updates, fencing) into structured events, without losing or repeating mail across restarts',
 		defaults: { name: 'Proxmox Mail Trigger' },
+		documentationUrl: readmeUrl('mail'),
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'proxmoxMcpImapApi', required: true, testedBy: 'imapConnectionTest' }],

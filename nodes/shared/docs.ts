@@ -12,6 +12,7 @@ export const README_SECTIONS = {
 	syslogTls: 'forwarding-from-a-proxmox-host',
 	gotify: 'gotify',
 	ntfy: 'ntfy',
+	mail: 'proxmox-mail-trigger',
 } as const;
 
 export function readmeUrl(section: keyof typeof README_SECTIONS): string {
