@@ -16,7 +16,7 @@ import {
 import { readmeUrl } from '../shared/docs';
 import { explainImapError, IMAP_CREDENTIAL, ImapFatalError, readImapSettings, type ImapSettings } from './connection';
 import { listMailboxes, testImapCredential } from './credentialTest';
-import { mailItem } from './message';
+import { mailItem, unreadableMailItem } from './message';
 import { MailboxWatcher, type AfterAction } from './watcher';
 
 export class ProxmoxMailTrigger implements INodeType {
@@ -242,14 +242,16 @@ export class ProxmoxMailTrigger implements INodeType {
 			afterAction,
 			once: manual,
 			handle: async (message) => {
-				const parsed = await mailItem(message, {
+				const itemOptions = {
 					mailbox,
 					includeHtml: options.includeHtml === true,
 					downloadAttachments: options.downloadAttachments !== false,
 					maxAttachmentBytes,
 					binaryPrefix: String(options.binaryPrefix ?? 'attachment_') || 'attachment_',
-					prepareBinary: async (data, fileName, mimeType) => await helpers.prepareBinaryData(data, fileName, mimeType),
-				});
+					prepareBinary: async (data: Buffer, fileName: string | undefined, mimeType: string) => await helpers.prepareBinaryData(data, fileName, mimeType),
+				};
+				// The cursor has already moved past this mail: a mail that cannot be read is emitted with the reason, never dropped.
+				const parsed = await mailItem(message, itemOptions).catch((error: Error) => unreadableMailItem(message, mailbox, error));
 				if (fromFilter && !(parsed.fromAddress ?? '').toLowerCase().includes(fromFilter)) return false;
 				if (subjectRegex && !subjectRegex.test(parsed.subject)) return false;
 				if (unseenOnly && parsed.seen) return false;

@@ -104,3 +104,38 @@ export async function mailItem(message: FetchMessageObject, options: ItemOptions
 	if (Object.keys(binary).length) item.binary = binary;
 	return { item, proxmox: recognised !== null, fromAddress, subject, seen: message.flags?.has('\\Seen') ?? false };
 }
+
+/** The item for a mail mailparser or the binary store could not handle: envelope data and the reason. */
+export function unreadableMailItem(message: FetchMessageObject, mailbox: string, error: Error, now = new Date()): ParsedItem {
+	const envelope = message.envelope;
+	const subject = envelope?.subject ?? '';
+	const from = envelope?.from?.[0];
+	const date = message.internalDate ? new Date(message.internalDate) : now;
+	const common: TriggerEvent = {
+		source: 'email',
+		id: messageIdentity(message),
+		timestamp: date.toISOString(),
+		receivedAt: now.toISOString(),
+		severity: 'warning',
+		host: null,
+		title: subject || null,
+		message: '',
+		event: null,
+	};
+	const json: IDataObject = {
+		...(common as unknown as IDataObject),
+		from: from ? { address: from.address ?? '', name: from.name ?? '' } : null,
+		to: (envelope?.to ?? []).map((entry) => ({ address: entry.address ?? '', name: entry.name ?? '' })),
+		subject,
+		messageId: envelope?.messageId ?? null,
+		date: date.toISOString(),
+		text: null,
+		mailbox,
+		uid: message.uid,
+		size: message.size ?? null,
+		flags: [...(message.flags ?? [])],
+		attachments: [],
+		readError: `The mail could not be read: ${error.message}`,
+	};
+	return { item: { json }, proxmox: false, fromAddress: from?.address ?? null, subject, seen: message.flags?.has('\\Seen') ?? false };
+}
