@@ -78,7 +78,7 @@ async function main() {
 		const item = memory.emitted[1][0][0];
 		console.log(
 			`memory, 10 MB attachment (13.5 MB base64 mail): peak +${mb(big.heap)} MB heap+buffers, +${mb(big.rss)} MB RSS; 10 KB attachment: +${mb(small.heap)} MB heap+buffers. ` +
-				`Binary attached: ${item.binary?.attachment_0 ? `${mb(Number(item.binary.attachment_0.fileSize ?? 0) || 10 * 1024 * 1024)} MB` : 'no'}`,
+				`Attached as binary: ${item.binary?.attachment_0 ? 'yes' : 'no'}`,
 		);
 		await memory.close();
 	} finally {

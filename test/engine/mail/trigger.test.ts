@@ -92,6 +92,36 @@ describe('Proxmox Mail Trigger', () => {
 		expect(trigger.staticData).toMatchObject({ lastUid: 2 });
 	});
 
+	it('reads every Proxmox VE / PBS report format arriving in the mailbox', async () => {
+		const login = user();
+		const trigger = await start(login);
+		const pbs = { author: 'Proxmox Backup Server - pbs1', from: 'root@pbs1.example.com' };
+		const mails: Array<[string, string, { author?: string; from?: string }?]> = [
+			['vzdump backup status (pve1.example.com) : backup failed', 'VMID       NAME                 STATUS       TIME       SIZE  FILENAME\n101        db                   err      00:00:03     0.00MB  -\n\nDetailed backup logs:\n\n101: 2023-05-01 02:01:16 ERROR: Backup of VM 101 failed - unable to open disk image\n', { author: 'vzdump backup tool' }],
+			["Verify Datastore 'store1' failed", 'Job ID: v-1\nDatastore: store1\n\nVerification failed on these snapshots/groups:\n\n  vm/100/2026-11-29T02:00:01Z\n', pbs],
+			["Sync remote 'offsite' datastore 'archive' successful", 'Job ID: s-1\nDatastore: store1\n\nSynchronization successful.\n', pbs],
+			["Pruning datastore 'store1' failed", 'Datastore: store1\n\nPruning failed: permission check failed\n', pbs],
+			["Tape Backup 'weekly' datastore 'store1' successful", 'Datastore: store1\n', pbs],
+			['New software packages available (pve1.example.com)', 'Package Name   Installed Version   Latest Version\npve-manager    8.2.4               8.2.7\n'],
+			["Successfully fenced node 'pve3'", 'The node pve3 was fenced.\n'],
+			["Replication Job: '100-0' failed", "Replication job '100-0' with target 'pve2' failed!\n\nError:\nno space\n"],
+		];
+		await dovecot.appendMany(mails.map(([subject, text, from]) => proxmoxMail(subject, text, from)), { user: login });
+		await trigger.waitForEmit(mails.length, 15000);
+		expect(trigger.emitted.map((emit) => (emit[0][0].json.event as IDataObject).type)).toEqual([
+			'backup.failed',
+			'verify.failed',
+			'sync.ok',
+			'prune.failed',
+			'tape.backup.ok',
+			'package.updates',
+			'node.fence',
+			'replication.failed',
+		]);
+		expect(trigger.emitted[1][0][0].json).toMatchObject({ host: 'pbs1', severity: 'error', event: { failedSnapshots: ['vm/100/2026-11-29T02:00:01Z'] } });
+		expect(trigger.emitted.every((emit) => typeof (emit[0][0].json.event as IDataObject).key === 'string')).toBe(true);
+	});
+
 	it('emits unknown mail with event null, HTML when asked, attachments as binary within the size limit', async () => {
 		const login = user();
 		const trigger = await start(login, { options: { includeHtml: true, maxAttachmentMb: 1 } });
