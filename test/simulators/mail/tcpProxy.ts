@@ -17,16 +17,17 @@ export class TcpProxy {
 	private constructor(
 		private readonly server: Server,
 		readonly port: number,
+		private target: { host: string; port: number },
 	) {}
 
 	static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
 		const holder: { proxy?: TcpProxy } = {};
-		const server = createServer((client) => holder.proxy!.accept(client, targetHost, targetPort));
+		const server = createServer((client) => holder.proxy!.accept(client));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		holder.proxy = new TcpProxy(server, (server.address() as { port: number }).port);
+		holder.proxy = new TcpProxy(server, (server.address() as { port: number }).port, { host: targetHost, port: targetPort });
 		return holder.proxy;
 	}
 
@@ -34,13 +35,13 @@ export class TcpProxy {
 		return this.pairs.size;
 	}
 
-	private accept(client: Socket, targetHost: string, targetPort: number): void {
+	private accept(client: Socket): void {
 		this.accepted += 1;
 		if (this.refusing) {
 			client.destroy();
 			return;
 		}
-		const upstream = connect(targetPort, targetHost);
+		const upstream = connect(this.target.port, this.target.host);
 		const pair = { client, upstream };
 		this.pairs.add(pair);
 		const end = () => {
@@ -56,6 +57,11 @@ export class TcpProxy {
 		});
 		client.on('error', end).on('close', end);
 		upstream.on('error', end).on('close', end);
+	}
+
+	/** Sends new connections to another server (open ones stay), e.g. one where the login no longer works. */
+	retarget(port: number, host = '127.0.0.1'): void {
+		this.target = { host, port };
 	}
 
 	/** Resets every open connection (the client sees ECONNRESET / close). */
