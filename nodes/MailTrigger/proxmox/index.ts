@@ -30,16 +30,16 @@ export interface RecognisedMail {
 export const MAIL_EVENT_TYPES = [
 	'backup.ok',
 	'backup.failed',
-	'gc.ok',
+	'gc.finish',
 	'gc.failed',
-	'verify.ok',
+	'verify.finish',
 	'verify.failed',
-	'prune.ok',
+	'prune.finish',
 	'prune.failed',
-	'sync.ok',
+	'sync.finish',
 	'sync.failed',
-	'tape.backup.ok',
-	'tape.backup.failed',
+	'tape-backup.finish',
+	'tape-backup.failed',
 	'tape.load',
 	'acme.failed',
 	'package.updates',
@@ -80,6 +80,8 @@ function senderHost(input: MailInput): string | null {
 type Outcome = 'ok' | 'failed';
 const outcome = (word: string): Outcome => (word === 'successful' ? 'ok' : 'failed');
 const severityOf = (result: Outcome): EventSeverity => (result === 'ok' ? 'info' : 'error');
+/** PBS job outcomes as the Proxmox Trigger names them for the same notifications (`gc.finish` / `gc.failed`). */
+const jobOutcome = (result: Outcome) => (result === 'ok' ? 'finish' : 'failed');
 
 interface Rule {
 	pattern: RegExp;
@@ -147,7 +149,7 @@ const RULES: Rule[] = [
 	{
 		pattern: /^Tape Backup (?:'([^']+)' )?datastore '([^']+)' (successful|failed)$/,
 		build: ([, id, store, word], input) => {
-			const recognised = pbsJob('tape.backup', store, outcome(word), input, /Tape Backup/);
+			const recognised = pbsJob('tape-backup', store, outcome(word), input, /Tape Backup/);
 			if (id) recognised.event.jobId = id;
 			return recognised;
 		},
@@ -205,7 +207,7 @@ function pbsJob(kind: string, store: string | null, result: Outcome, input: Mail
 	const fields = keyValues(input.text);
 	const host = linkHost(input.text) ?? senderHost(input);
 	const datastore = store ?? fields.Datastore ?? null;
-	const event: ProxmoxEventInfo = { type: `${kind}.${result}`, node: host ?? undefined, datastore, storage: datastore ?? undefined };
+	const event: ProxmoxEventInfo = { type: `${kind}.${jobOutcome(result)}`, node: host ?? undefined, datastore, storage: datastore ?? undefined };
 	if (fields['Job ID']) event.jobId = fields['Job ID'];
 	if (fields['Task ID']) event.upid = fields['Task ID'];
 	if (result === 'failed') event.error = failure(input.text, errorLead);
@@ -252,6 +254,8 @@ export function recogniseProxmoxMail(input: MailInput): RecognisedMail | null {
 
 /** Events a mail reports without a task ID (the notification carries none): keyed by type, node, subject and a 10-minute bucket. */
 const TYPES_BY_OTHER_NAME: Record<string, string> = { 'backup.ok': 'backup.job.finish', 'backup.failed': 'backup.job.failed' };
+/** Types notifications report without a UPID in at least one channel: never keyed by task. */
+const KEY_WITHOUT_UPID = /^(backup\.job\.|replication\.|node\.fence|package\.updates)/;
 
 /**
  * `event.key`, built like the Proxmox Trigger's and the Syslog Trigger's keys so one happening
@@ -262,7 +266,7 @@ const TYPES_BY_OTHER_NAME: Record<string, string> = { 'backup.ok': 'backup.job.f
  */
 export function mailCorrelationKey(event: ProxmoxEventInfo, epochSeconds: number): string {
 	const type = TYPES_BY_OTHER_NAME[event.type] ?? event.type;
-	if (typeof event.upid === 'string' && event.upid.startsWith('UPID:')) return `proxmox:task:${event.upid}`;
+	if (typeof event.upid === 'string' && event.upid.startsWith('UPID:') && !KEY_WITHOUT_UPID.test(type)) return `proxmox:task:${event.upid}`;
 	const subject = type.startsWith('backup.job.') ? '-' : (event.vmid ?? event.storage ?? (event.jobId as string | undefined) ?? '-');
 	const bucket = new Date(Math.floor(epochSeconds / 600) * 600 * 1000).toISOString().replace(/[-:]/g, '').slice(0, 13);
 	return `proxmox:${type}:${event.node ?? '-'}:${String(subject)}:${bucket}`;

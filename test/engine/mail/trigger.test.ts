@@ -10,7 +10,7 @@ import { startDovecot, type Dovecot } from '../../simulators/mail/dovecot';
 import { TcpProxy } from '../../simulators/mail/tcpProxy';
 import { plainMail, proxmoxMail, VZDUMP_FAILED_TEXT, withAttachment } from './fixtures';
 
-const USERS = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`u${i}`, `pw${i}`]));
+const USERS = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`u${i}`, `pw${i}`]));
 let dovecot: Dovecot;
 let next = 0;
 const handles: TriggerHandle[] = [];
@@ -111,9 +111,9 @@ describe('Proxmox Mail Trigger', () => {
 		expect(trigger.emitted.map((emit) => (emit[0][0].json.event as IDataObject).type)).toEqual([
 			'backup.failed',
 			'verify.failed',
-			'sync.ok',
+			'sync.finish',
 			'prune.failed',
-			'tape.backup.ok',
+			'tape-backup.finish',
 			'package.updates',
 			'node.fence',
 			'replication.failed',

@@ -142,7 +142,7 @@ describe('PBS reports', () => {
 
 	it('garbage collection ok and failed', () => {
 		const ok = pbs("Garbage Collect Datastore 'store1' successful", 'Datastore: store1\nTask ID: UPID:pbs1:000012AB:0001F2C3:00000002:6568F1A0:garbage_collection:store1:root@pam:\nIndex file count: 120\nRemoved garbage: 1.5 GiB\nDeduplication Factor: 12.30\n\nGarbage collection successful.\n\nPlease visit the web interface for further details:\n\n<https://pbs1.example.com:8007/#DataStore-store1>\n');
-		expect(ok).toMatchObject({ severity: 'info', host: 'pbs1', event: { type: 'gc.ok', datastore: 'store1', storage: 'store1', node: 'pbs1', upid: expect.stringMatching(/^UPID:pbs1:/), details: { 'Removed garbage': '1.5 GiB', 'Deduplication Factor': '12.30' } } });
+		expect(ok).toMatchObject({ severity: 'info', host: 'pbs1', event: { type: 'gc.finish', datastore: 'store1', storage: 'store1', node: 'pbs1', upid: expect.stringMatching(/^UPID:pbs1:/), details: { 'Removed garbage': '1.5 GiB', 'Deduplication Factor': '12.30' } } });
 		const failed = pbs("Garbage Collect Datastore 'store1' failed", 'Datastore: store1\n\nGarbage collection failed: unable to acquire lock on chunk store\n');
 		expect(failed).toMatchObject({ severity: 'error', event: { type: 'gc.failed', datastore: 'store1', error: 'unable to acquire lock on chunk store' } });
 	});
@@ -154,10 +154,10 @@ describe('PBS reports', () => {
 
 	it('prune, sync (remote and local) and tape backup', () => {
 		expect(pbs("Pruning datastore 'store1' failed", 'Job ID: p-1\nDatastore: store1\n\nPruning failed: permission check failed\n').event).toMatchObject({ type: 'prune.failed', jobId: 'p-1', error: 'permission check failed' });
-		expect(pbs("Sync remote 'offsite' datastore 'archive' successful", 'Job ID: s-1\nDatastore: store1\nRemote: offsite\nRemote Store: archive\n\nSynchronization successful.\n').event).toMatchObject({ type: 'sync.ok', remote: 'offsite', remoteStore: 'archive', datastore: 'store1', jobId: 's-1' });
+		expect(pbs("Sync remote 'offsite' datastore 'archive' successful", 'Job ID: s-1\nDatastore: store1\nRemote: offsite\nRemote Store: archive\n\nSynchronization successful.\n').event).toMatchObject({ type: 'sync.finish', remote: 'offsite', remoteStore: 'archive', datastore: 'store1', jobId: 's-1' });
 		expect(pbs("Sync local datastore 'store2' failed", 'Job ID: s-2\nDatastore: store1\n\nSynchronization failed: connection refused\n').event).toMatchObject({ type: 'sync.failed', remote: null, remoteStore: 'store2', error: 'connection refused' });
-		expect(pbs("Tape Backup 'weekly' datastore 'store1' failed", 'Datastore: store1\nTape Pool: pool1\n\nTape Backup failed: drive not ready\n').event).toMatchObject({ type: 'tape.backup.failed', jobId: 'weekly', datastore: 'store1', error: 'drive not ready' });
-		expect(pbs("Tape Backup datastore 'store1' successful   ", 'Datastore: store1\n').event).toMatchObject({ type: 'tape.backup.ok', datastore: 'store1' });
+		expect(pbs("Tape Backup 'weekly' datastore 'store1' failed", 'Datastore: store1\nTape Pool: pool1\n\nTape Backup failed: drive not ready\n').event).toMatchObject({ type: 'tape-backup.failed', jobId: 'weekly', datastore: 'store1', error: 'drive not ready' });
+		expect(pbs("Tape Backup datastore 'store1' successful   ", 'Datastore: store1\n').event).toMatchObject({ type: 'tape-backup.finish', datastore: 'store1' });
 		expect(pbs("Load Media 'TAPE01' request for drive 'lto9'", 'Please insert media.\n')).toMatchObject({ severity: 'notice', event: { type: 'tape.load', label: 'TAPE01', deviceType: 'drive', device: 'lto9' } });
 	});
 
@@ -199,7 +199,7 @@ describe('event.key', () => {
 		expect(mailCorrelationKey({ type: 'backup.ok', node: 'pve1' }, at)).toBe('proxmox:backup.job.finish:pve1:-:20261130T0200');
 	});
 	it('uses the UPID when the mail names the task, else the job/storage', () => {
-		expect(mailCorrelationKey({ type: 'gc.ok', node: 'pbs1', upid: 'UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:' }, at)).toBe('proxmox:task:UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:');
+		expect(mailCorrelationKey({ type: 'gc.finish', node: 'pbs1', upid: 'UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:' }, at)).toBe('proxmox:task:UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:');
 		expect(mailCorrelationKey({ type: 'replication.failed', node: 'pve1', vmid: 100, jobId: '100-0' }, at)).toBe('proxmox:replication.failed:pve1:100:20261130T0200');
 	});
 });
