@@ -7,7 +7,7 @@
  * triggers (`node.fence`, `replication.failed`, `verify.failed`, `gc.failed`,
  * `notification.test`), extended with the outcomes only mails report.
  */
-import type { EventSeverity, ProxmoxEventInfo } from '../../shared/events';
+import { correlationKey, type EventSeverity, type ProxmoxEventInfo } from '../../shared/events';
 import { parseBackupReport } from './vzdump';
 
 export { parseBackupReport, parseDuration, parseSize, type BackupGuest, type BackupReport } from './vzdump';
@@ -252,22 +252,14 @@ export function recogniseProxmoxMail(input: MailInput): RecognisedMail | null {
 	return null;
 }
 
-/** Events a mail reports without a task ID (the notification carries none): keyed by type, node, subject and a 10-minute bucket. */
+/** Mail-only names of the vzdump outcome, and the push/task types the shared key is built from. */
 const TYPES_BY_OTHER_NAME: Record<string, string> = { 'backup.ok': 'backup.job.finish', 'backup.failed': 'backup.job.failed' };
-/** Types notifications report without a UPID in at least one channel: never keyed by task. */
-const KEY_WITHOUT_UPID = /^(backup\.job\.|replication\.|node\.fence|package\.updates)/;
 
 /**
- * `event.key`, built like the Proxmox Trigger's and the Syslog Trigger's keys so one happening
- * reported by mail and by push / task poll / syslog gets one key:
- * `proxmox:task:<UPID>` when the mail names the task (PBS jobs print their Task ID), otherwise
- * `proxmox:<type>:<node>:<vmid|storage|jobId|->:<UTC time floored to 10 minutes, YYYYMMDDTHHmm>`,
- * where backups use the task-side names `backup.job.finish` / `backup.job.failed` and no subject.
+ * `event.key`: the shared correlation key (`correlationKey` in nodes/shared/events.ts) of the
+ * same happening as the Proxmox triggers report it; vzdump reports are keyed under the push/task
+ * types `backup.job.finish` / `backup.job.failed`.
  */
 export function mailCorrelationKey(event: ProxmoxEventInfo, epochSeconds: number): string {
-	const type = TYPES_BY_OTHER_NAME[event.type] ?? event.type;
-	if (typeof event.upid === 'string' && event.upid.startsWith('UPID:') && !KEY_WITHOUT_UPID.test(type)) return `proxmox:task:${event.upid}`;
-	const subject = type.startsWith('backup.job.') ? '-' : (event.vmid ?? event.storage ?? (event.jobId as string | undefined) ?? '-');
-	const bucket = new Date(Math.floor(epochSeconds / 600) * 600 * 1000).toISOString().replace(/[-:]/g, '').slice(0, 13);
-	return `proxmox:${type}:${event.node ?? '-'}:${String(subject)}:${bucket}`;
+	return correlationKey({ ...event, type: TYPES_BY_OTHER_NAME[event.type] ?? event.type }, epochSeconds);
 }

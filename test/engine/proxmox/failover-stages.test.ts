@@ -122,7 +122,9 @@ describe('error texts name host and port', () => {
 		const { a, b, creds } = await hosts('resetOnAccept');
 		b.mode = 'resetOnAccept';
 		const error = (await runNode(NODE, { resource: 'vm', operation: 'getMany' } as never, { credentials: creds }).catch((e: unknown) => e)) as Error & { description?: string };
-		expect(error.message).toBe(`Cannot connect to 127.0.0.1:${b.port}`);
+		expect(error.message).toBe(`Cannot connect to 127.0.0.1:${a.port}, 127.0.0.1:${b.port}`);
+		expect(error.description).toContain(`127.0.0.1:${a.port}: Connection to 127.0.0.1:${a.port} was closed while connecting`);
+		expect(error.description).toContain(`127.0.0.1:${b.port}: Connection to 127.0.0.1:${b.port} was closed while connecting`);
 		expect(error.description).toMatch(/before any request was sent/);
 		expect(a.accepted).toBeGreaterThan(0);
 	});
