@@ -1,7 +1,7 @@
 /**
  * The Proxmox Mail Trigger in a real n8n 2.41.1: a published workflow watches a Dovecot mailbox;
  * the Proxmox simulator fails a backup and its smtp notification target mails the report through
- * an SMTP→LMTP bridge; the execution carries backup.failed with the failing guest.
+ * an SMTP→LMTP bridge; the execution carries backup.job.failed with the failing guest.
  */
 import { readFileSync } from 'node:fs';
 
@@ -83,7 +83,7 @@ describe('Proxmox Mail Trigger in a real n8n', () => {
 				source: 'email',
 				severity: 'error',
 				subject: 'vzdump backup status (pve1.sim.local): backup failed: no space left on device',
-				event: { type: 'backup.failed', node: 'pve1', failedVmids: [100], guests: [{ vmid: 100, ok: false, error: 'no space left on device' }] },
+				event: { type: 'backup.job.failed', node: 'pve1', failedVmids: [100], guests: [{ vmid: 100, ok: false, error: 'no space left on device' }] },
 			});
 			// After Processing: Mark as Read.
 			const seenBy = Date.now() + 30_000;

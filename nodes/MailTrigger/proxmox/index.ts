@@ -28,8 +28,8 @@ export interface RecognisedMail {
 
 /** Every type this parser can produce (README table, node filter). */
 export const MAIL_EVENT_TYPES = [
-	'backup.ok',
-	'backup.failed',
+	'backup.job.finish',
+	'backup.job.failed',
 	'gc.finish',
 	'gc.failed',
 	'verify.finish',
@@ -96,7 +96,7 @@ const RULES: Rule[] = [
 			const result = outcome(word);
 			const report = parseBackupReport(input.text);
 			const node = shortHost(fqdn);
-			const event: ProxmoxEventInfo = { type: `backup.${result}`, node, fqdn, status: statusText, error: error ?? report?.error ?? null };
+			const event: ProxmoxEventInfo = { type: `backup.job.${jobOutcome(result)}`, node, fqdn, status: statusText, error: error ?? report?.error ?? null };
 			if (report) {
 				event.format = report.format;
 				event.guests = report.guests;
@@ -252,14 +252,10 @@ export function recogniseProxmoxMail(input: MailInput): RecognisedMail | null {
 	return null;
 }
 
-/** Mail-only names of the vzdump outcome, and the push/task types the shared key is built from. */
-const TYPES_BY_OTHER_NAME: Record<string, string> = { 'backup.ok': 'backup.job.finish', 'backup.failed': 'backup.job.failed' };
-
 /**
- * `event.key`: the shared correlation key (`correlationKey` in nodes/shared/events.ts) of the
- * same happening as the Proxmox triggers report it; vzdump reports are keyed under the push/task
- * types `backup.job.finish` / `backup.job.failed`.
+ * `event.key`: the shared correlation key (`correlationKey` in nodes/shared/events.ts), so a
+ * report mail and the Proxmox triggers' push or task event of the same happening share it.
  */
 export function mailCorrelationKey(event: ProxmoxEventInfo, epochSeconds: number): string {
-	return correlationKey({ ...event, type: TYPES_BY_OTHER_NAME[event.type] ?? event.type }, epochSeconds);
+	return correlationKey(event, epochSeconds);
 }

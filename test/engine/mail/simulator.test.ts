@@ -41,7 +41,7 @@ async function watch(user: string, password: string) {
 }
 
 describe('simulator mail delivery', () => {
-	it('sendmail target (mail-to-root, through the host MTA relay): a failed vzdump arrives as backup.failed with the failing guest', async () => {
+	it('sendmail target (mail-to-root, through the host MTA relay): a failed vzdump arrives as backup.job.failed with the failing guest', async () => {
 		const sim = await startProxmoxSimulator({ unauthorizedDelayMs: 0, taskSpeed: 200, mailRelay: { host: smtp.host, port: smtp.port } });
 		sims.push(sim);
 		const trigger = await watch('root', 'pw-root');
@@ -58,7 +58,7 @@ describe('simulator mail delivery', () => {
 			subject: 'vzdump backup status (pve1.sim.local): backup failed: no space left on device',
 			from: { address: 'root@pve1.sim.local', name: 'Proxmox VE' },
 			to: [{ address: 'root@sim.local', name: '' }],
-			event: { type: 'backup.failed', node: 'pve1', vmid: 100, failedVmids: [100], error: 'no space left on device' },
+			event: { type: 'backup.job.failed', node: 'pve1', vmid: 100, failedVmids: [100], error: 'no space left on device' },
 		});
 		expect((json.event as IDataObject).guests).toEqual([expect.objectContaining({ vmid: 100, ok: false, error: 'no space left on device' })]);
 		const delivered = smtp.delivered.find((mail) => mail.raw.toString().includes('backup failed: no space left on device'))!;
@@ -81,7 +81,7 @@ describe('simulator mail delivery', () => {
 		const started = await call(sim, 'POST', '/nodes/pve1/vzdump', { token, form: { vmid: '101', storage: 'nfs-backup' } });
 		await waitTask(sim, token, started.json.data).catch(() => undefined);
 		const [[[item]]] = await trigger.waitForEmit(1, 20000);
-		expect(item.json).toMatchObject({ from: { address: 'pve@sim.local', name: 'PVE Cluster' }, event: { type: 'backup.failed', failedVmids: [101] } });
+		expect(item.json).toMatchObject({ from: { address: 'pve@sim.local', name: 'PVE Cluster' }, event: { type: 'backup.job.failed', failedVmids: [101] } });
 		const test = await call(sim, 'POST', '/cluster/notifications/targets/ops-mail/test', { token });
 		expect(test.status).toBe(200);
 		const [, [[testItem]]] = await trigger.waitForEmit(2, 20000);
@@ -100,7 +100,7 @@ describe('simulator mail delivery', () => {
 		expect(item.json).toMatchObject({
 			from: { address: 'root@pve1.sim.local', name: 'vzdump backup tool' },
 			to: [{ address: 'ops@example.test', name: '' }],
-			event: { type: 'backup.failed', failedVmids: [100], error: 'unable to open disk image' },
+			event: { type: 'backup.job.failed', failedVmids: [100], error: 'unable to open disk image' },
 		});
 	});
 

@@ -76,7 +76,7 @@ describe('Proxmox Mail Trigger', () => {
 			mailbox: 'INBOX',
 			uid: 2,
 			event: {
-				type: 'backup.failed',
+				type: 'backup.job.failed',
 				node: 'pve1',
 				failedVmids: [101],
 				key: expect.stringMatching(/^proxmox:backup\.job\.failed:pve1:-:\d{8}T\d{4}$/),
@@ -109,7 +109,7 @@ describe('Proxmox Mail Trigger', () => {
 		await dovecot.appendMany(mails.map(([subject, text, from]) => proxmoxMail(subject, text, from)), { user: login });
 		await trigger.waitForEmit(mails.length, 15000);
 		expect(trigger.emitted.map((emit) => (emit[0][0].json.event as IDataObject).type)).toEqual([
-			'backup.failed',
+			'backup.job.failed',
 			'verify.failed',
 			'sync.finish',
 			'prune.failed',

@@ -61,12 +61,12 @@ vzdump 100 101 --mailto admin@example.com --storage local
 `;
 
 describe('vzdump reports', () => {
-	it('reads the notification-system format: backup.failed with the per-guest table and errors', () => {
+	it('reads the notification-system format: backup.job.failed with the per-guest table and errors', () => {
 		const recognised = recogniseProxmoxMail(mail('vzdump backup status (pve1.example.com): backup failed: multiple problems', NOTIFICATION_FAILED))!;
 		expect(recognised.severity).toBe('error');
 		expect(recognised.host).toBe('pve1');
 		expect(recognised.event).toMatchObject({
-			type: 'backup.failed',
+			type: 'backup.job.failed',
 			node: 'pve1',
 			fqdn: 'pve1.example.com',
 			status: 'backup failed: multiple problems',
@@ -88,13 +88,13 @@ describe('vzdump reports', () => {
 	it('reads a successful single-guest backup to PBS', () => {
 		const recognised = recogniseProxmoxMail(mail('vzdump backup status (pve2.lab): backup successful', NOTIFICATION_OK))!;
 		expect(recognised.severity).toBe('info');
-		expect(recognised.event).toMatchObject({ type: 'backup.ok', node: 'pve2', vmid: 100, error: null, failedVmids: [], totalSeconds: 45 });
+		expect(recognised.event).toMatchObject({ type: 'backup.job.finish', node: 'pve2', vmid: 100, error: null, failedVmids: [], totalSeconds: 45 });
 		expect((recognised.event.guests as Array<{ archive: string }>)[0].archive).toBe('vm/100/2026-11-30T02:00:01Z');
 	});
 
 	it('reads the legacy vzdump mail (space before the colon, fixed-width table)', () => {
 		const recognised = recogniseProxmoxMail(mail('vzdump backup status (pve1.example.com) : backup failed', LEGACY_FAILED, 'root@pve1.example.com', 'vzdump backup tool'))!;
-		expect(recognised.event).toMatchObject({ type: 'backup.failed', node: 'pve1', format: 'legacy', failedVmids: [101] });
+		expect(recognised.event).toMatchObject({ type: 'backup.job.failed', node: 'pve1', format: 'legacy', failedVmids: [101] });
 		expect(recognised.event.guests).toEqual([
 			{ vmid: 100, name: 'web', status: 'ok', ok: true, duration: '00:01:12', durationSeconds: 72, size: '1.20GB', sizeBytes: Math.round(1.2 * 1024 ** 3), archive: '/var/lib/vz/dump/vzdump-qemu-100-2023_05_01-02_00_01.vma.zst', error: null },
 			{ vmid: 101, name: 'db', status: 'err', ok: false, duration: '00:00:03', durationSeconds: 3, size: '0.00MB', sizeBytes: 0, archive: null, error: 'unable to open disk image' },
@@ -195,8 +195,8 @@ describe('other PVE mails', () => {
 describe('event.key', () => {
 	const at = Date.UTC(2026, 10, 30, 2, 7, 0) / 1000;
 	it('uses the task-side backup type, the node and a 10-minute bucket', () => {
-		expect(mailCorrelationKey({ type: 'backup.failed', node: 'pve1', vmid: 101 }, at)).toBe('proxmox:backup.job.failed:pve1:-:20261130T0200');
-		expect(mailCorrelationKey({ type: 'backup.ok', node: 'pve1' }, at)).toBe('proxmox:backup.job.finish:pve1:-:20261130T0200');
+		expect(mailCorrelationKey({ type: 'backup.job.failed', node: 'pve1', vmid: 101 }, at)).toBe('proxmox:backup.job.failed:pve1:-:20261130T0200');
+		expect(mailCorrelationKey({ type: 'backup.job.finish', node: 'pve1' }, at)).toBe('proxmox:backup.job.finish:pve1:-:20261130T0200');
 	});
 	it('uses the UPID when the mail names the task, else the job/storage', () => {
 		expect(mailCorrelationKey({ type: 'gc.finish', node: 'pbs1', upid: 'UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:' }, at)).toBe('proxmox:task:UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:');
