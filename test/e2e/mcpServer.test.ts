@@ -22,6 +22,9 @@ import { PACKAGE_ROOT } from './n8n';
 const WORKFLOW = join(PACKAGE_ROOT, 'workflows', 'proxmox-mcp-server.json');
 const TOKEN = 'mcp-e2e-token-3f9a1c0d7b2e';
 
+// Publishing, webhook registration and MCP sessions in a busy n8n.
+jest.setTimeout(120000);
+
 interface ToolResult {
 	isError?: boolean;
 	content: Array<{ type: string; text?: string }>;
