@@ -57,10 +57,15 @@ describe('package in a real n8n 2.41.1', () => {
 
 	it('imports every shipped workflow with known node types only', async () => {
 		const registered = new Set((await client.nodeTypes()).map((type) => type.name));
+		const credentialTypes = new Set((await client.credentialTypes()).map((type) => type.name));
 		for (const file of listWorkflowFiles()) {
 			const workflow = JSON.parse(readFileSync(file, 'utf8'));
 			const unknown = (workflow.nodes as Array<{ type: string }>).map((node) => node.type).filter((type) => !registered.has(type));
 			expect({ file, unknown }).toEqual({ file, unknown: [] });
+			// Every credential slot names a credential type n8n knows, and a credential by name.
+			const slots = (workflow.nodes as Array<{ credentials?: Record<string, { name?: string }> }>).flatMap((node) => Object.entries(node.credentials ?? {}));
+			const badSlots = slots.filter(([type, credential]) => !credentialTypes.has(type) || !credential?.name).map(([type]) => type);
+			expect({ file, badSlots }).toEqual({ file, badSlots: [] });
 			const id = await client.createWorkflow({ ...workflow, name: `import check: ${workflow.name}` });
 			expect(id).toBeTruthy();
 		}
