@@ -137,3 +137,39 @@ describe('OpenAI simulator over HTTP', () => {
 		expect(json.error.message).toContain('"Not_Given"');
 	});
 });
+
+describe('triage script', () => {
+	const tool = (name: string, properties: Record<string, unknown>) => ({ name, description: name.replace(/_/g, ' '), parameters: { type: 'object', properties } });
+	const tools = [tool('Recent_Failed_Tasks', { node: {} }), tool('Task_Log', { upid: {} }), tool('Get_VM', { vmid: {} }), tool('format_final_json_response', { output: {} })];
+	const base = { api: 'responses' as const, model: 'gpt-4o-mini', system: 'triage', tools };
+	const event = 'Triage this Proxmox event: {"host": "pve2", "message": "ERROR: Backup of VM 103 failed - got timeout", "event": {"type": "backup.guest.failed", "vmid": 103}}';
+	const upid = 'UPID:pve2:0001A2CB:0104738D:6B0D1A37:vzdump::root@pam:';
+
+	it('a backup failure without a UPID: failed tasks of the node, then the log of the backup task found there, then the wrapped answer', () => {
+		const script = triageScript();
+		const first = script({ ...base, messages: [{ role: 'user', content: event }], userText: event, toolResults: [] });
+		expect(first).toEqual({ toolCalls: [{ name: 'Recent_Failed_Tasks', arguments: { node: 'pve2' } }] });
+		const listed = `[{"upid":"${upid}","status":"job errors"}]`;
+		const second = script({ ...base, messages: [{ role: 'user', content: event }, { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'Recent_Failed_Tasks', arguments: { node: 'pve2' } }] }, { role: 'tool', content: listed, toolCallId: 'c1', toolName: 'Recent_Failed_Tasks' }], userText: event, toolResults: [{ name: 'Recent_Failed_Tasks', content: listed, arguments: { node: 'pve2' } }] });
+		expect(second).toEqual({ toolCalls: [{ name: 'Task_Log', arguments: { upid } }] });
+		const log = '{"log":"INFO: Starting Backup of VM 103 (qemu)\\nERROR: VM 103 qmp command \'backup\' failed - got timeout\\nINFO: aborting backup job"}';
+		const third = script({
+			...base,
+			messages: [
+				{ role: 'user', content: event },
+				{ role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'Recent_Failed_Tasks', arguments: { node: 'pve2' } }] },
+				{ role: 'tool', content: listed, toolCallId: 'c1', toolName: 'Recent_Failed_Tasks' },
+				{ role: 'assistant', content: '', toolCalls: [{ id: 'c2', name: 'Task_Log', arguments: { upid } }] },
+				{ role: 'tool', content: log, toolCallId: 'c2', toolName: 'Task_Log' },
+			],
+			userText: event,
+			toolResults: [
+				{ name: 'Recent_Failed_Tasks', content: listed, arguments: { node: 'pve2' } },
+				{ name: 'Task_Log', content: log, arguments: { upid, id: 'c2' } },
+			],
+		});
+		expect(third).toMatchObject({ toolCalls: [{ name: 'format_final_json_response', arguments: { output: { severity: 'high', summary: 'Backup of VM 103 on pve2 failed.', probableCause: "ERROR: VM 103 qmp command 'backup' failed - got timeout" } } }] });
+		const evidence = (third as unknown as { toolCalls: Array<{ arguments: { output: { evidence: string[] } } }> }).toolCalls[0].arguments.output.evidence;
+		expect(evidence[1]).toMatch(/^Task_Log\({"upid":"UPID:pve2:[^"]+"}\): /);
+	});
+});
