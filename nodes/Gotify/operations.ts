@@ -1,6 +1,7 @@
 /** The Gotify node's operations, one function each; `itemIndex` scopes parameter reads and errors. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeParameterResourceLocator } from 'n8n-workflow';
 
+import { sendEvent } from './sendEvent';
 import { gotifyRequest, pageMessages, type GotifyConnection, type GotifyMessage } from './transport';
 
 type Operation = (this: IExecuteFunctions, connection: GotifyConnection, itemIndex: number) => Promise<IDataObject[]>;
@@ -147,7 +148,7 @@ const version: Operation = async function (connection) {
 };
 
 export const OPERATIONS: Record<string, Record<string, Operation>> = {
-	message: { send: sendMessage, getMany: getMessages, delete: deleteMessage, deleteAll: deleteAllMessages },
+	message: { send: sendMessage, sendEvent, getMany: getMessages, delete: deleteMessage, deleteAll: deleteAllMessages },
 	application: { getMany: getApplications, create: createApplication, update: updateApplication, delete: deleteApplication },
 	server: { health, version },
 };

@@ -16,6 +16,7 @@ import {
 import { ntfyProperties } from './description';
 import { parseTagList, publishHeaders, publishJsonBody, validateTopic, type ActionInput, type PublishInput } from './publish';
 import { testNtfyCredential } from './credentialTest';
+import { sendEvent } from './sendEvent';
 import { headerValue, NTFY_CREDENTIAL, ntfyConnection, ntfyRequest, NtfyServerError, parseNdjson, type NtfyConnection } from './transport';
 
 export class Ntfy implements INodeType {
@@ -52,6 +53,7 @@ export class Ntfy implements INodeType {
 				const operation = this.getNodeParameter('operation', i) as string;
 				let results: IDataObject[];
 				if (operation === 'publish') results = [await publish.call(this, connection, i)];
+				else if (operation === 'sendEvent') results = [await sendEvent.call(this, connection, i)];
 				else if (operation === 'getMany') results = await getCached.call(this, connection, i);
 				else results = [await clearNotification.call(this, connection, i)];
 				for (const json of results) out.push({ json, pairedItem: { item: i } });
