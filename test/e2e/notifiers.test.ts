@@ -115,7 +115,7 @@ describe('Send Event in a real n8n', () => {
 
 			const [discordMessage] = discord.messagesOf(hook.channelId);
 			expect(discordMessage.embeds[0]).toMatchObject({ type: 'rich', color: 0xe74c3c });
-			expect(discordMessage.embeds[0].fields).toEqual(expect.arrayContaining([{ name: 'Guest', value: '100', inline: true }, { name: 'Event', value: 'backup\\.guest\\.failed', inline: true }]));
+			expect(discordMessage.embeds[0].fields).toEqual(expect.arrayContaining([{ name: 'Guest', value: '100', inline: true }, { name: 'Event', value: 'backup.guest.failed', inline: true }]));
 			expect(discordMessage.allowed_mentions).toEqual({ parse: [] });
 
 			const [mail] = await smtp.waitForMessages(1);

@@ -83,13 +83,19 @@ export function oneLine(text: string): string {
 }
 
 /**
- * Markdown (CommonMark, GFM, Discord) for inline text: every ASCII punctuation character is
- * backslash-escaped, which CommonMark allows for all of them. That disables emphasis, links,
- * images, HTML, headings, lists, mentions (`\@everyone`, `\<@id\>`) and bare-URL autolinks
- * (`https\:\/\/…` no longer matches the autolink rule). Newlines become spaces.
+ * Markdown (CommonMark, GFM, Discord) for inline text. Backslash-escaped (CommonMark allows it
+ * for every ASCII punctuation character): the characters of emphasis, code, links, images, HTML,
+ * tables, strike-through, spoilers and mentions (`\@everyone`, `\<@id\>`); a list, heading or
+ * quote marker at the start; and what starts a bare-URL autolink (`https\://`, `www\.`), so
+ * no link can be formed. Other punctuation (dates, versions, paths) stays readable. Newlines
+ * become spaces.
  */
 export function escapeMarkdownInline(text: string): string {
-	return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`);
+	return oneLine(text)
+		.replace(/[\\`*_[\]()<>#|~!@{}]/g, (char) => `\\${char}`)
+		.replace(/:(?=\/\/)/g, '\\:')
+		.replace(/\b(www)\./gi, '$1\\.')
+		.replace(/^([-+=]|\d+[.)])/, (marker) => (marker.length === 1 ? `\\${marker}` : `${marker.slice(0, -1)}\\${marker.slice(-1)}`));
 }
 
 /**

@@ -35,14 +35,14 @@ describe('Gotify node: Send Event', () => {
 		});
 		expect(stored.message).toContain('- **Host:** pve1');
 		expect(stored.message).toContain('```\nERROR: Backup of VM 100 failed - job failed with err -5 - Input/output error\n```');
-		expect(stored.message).toContain('**Probable cause:** The NFS storage \\"backup\\-nas\\" went away during the backup\\.');
+		expect(stored.message).toContain('**Probable cause:** The NFS storage "backup-nas" went away during the backup.');
 	});
 
 	it('shows only the selected fields, and names the missing field of a non-event item', async () => {
 		sim = await startGotifySimulator();
 		app = sim.createApplication('admin', 'Proxmox');
 		await runNode('gotify', { resource: 'message', operation: 'sendEvent', eventFields: ['type'] }, { credentials: credentials(), items: [{ ...backupFailure, analysis }] });
-		expect(sim.messages[0].message).toBe('- **Event:** backup\\.guest\\.failed');
+		expect(sim.messages[0].message).toBe('- **Event:** backup.guest.failed');
 		const error = (await runNode('gotify', { resource: 'message', operation: 'sendEvent' }, { credentials: credentials(), items: [{ text: 'hi' }] }).catch((e: Error) => e)) as NodeOperationError;
 		expect(error.message).toContain('The event has neither "message" nor "title"');
 	});

@@ -27,7 +27,11 @@ describe('escaping', () => {
 		const hostile = '**bold** [click](https://evil.example) <img src=x> @everyone <@123> https://evil.example/x _i_ `code` # h';
 		const escaped = escapeMarkdownInline(hostile);
 		expect(escaped).not.toMatch(/(^|[^\\])[*_[\]()<>@`#]/);
-		expect(escaped).toContain('https\\:\\/\\/evil\\.example');
+		expect(escaped).toContain('https\\://evil.example');
+		expect(escapeMarkdownInline('see www.evil.example or a@b.example')).toBe('see www\\.evil.example or a\\@b.example');
+		expect(escapeMarkdownInline('- item')).toBe('\\- item');
+		expect(escapeMarkdownInline('1. item')).toBe('1\\. item');
+		expect(escapeMarkdownInline('2026-11-30T03:12:44Z pve1.example.com')).toBe('2026-11-30T03:12:44Z pve1.example.com');
 		expect(escaped.replace(/\\(.)/g, '$1')).toBe(hostile);
 		expect(escapeMarkdownInline('a\nb\r\nc')).toBe('a b c');
 	});
@@ -123,9 +127,9 @@ describe('channels', () => {
 
 	it('Markdown (Gotify, ntfy): facts escaped, message in a code block, link from the GUI URL only', () => {
 		const md = renderMarkdown(eventView(hostile, {}, { guiUrl: 'https://pve:8006' }));
-		expect(md).toContain('- **Host:** pve1 \\[x\\]\\(https\\:\\/\\/evil\\)');
+		expect(md).toContain('- **Host:** pve1 \\[x\\]\\(https\\://evil\\)');
 		expect(md).toContain('```\noops <b>bold</b> [link](https://evil) @everyone\n`\u200b`\u200b`\nbreakout\n```');
-		expect(md).toContain('**Summary:** \\<script\\>alert\\(1\\)\\<\\/script\\> \\*\\*x\\*\\*');
+		expect(md).toContain('**Summary:** \\<script\\>alert\\(1\\)\\</script\\> \\*\\*x\\*\\*');
 		expect(md.replace(/```[\s\S]*?```/g, '').match(/\]\(/g)).toHaveLength(1);
 		expect(md).toContain('[Open in Proxmox](https://pve:8006/#v1:0:=node%2Fpve1%20%5Bx%5D%28https%3A%2F%2Fevil%29:4)');
 	});
@@ -155,7 +159,7 @@ describe('channels', () => {
 	it('Discord: embed with colour, fields, timestamp, footer and link, within the limits', () => {
 		const embed = renderDiscordEmbed(eventView({ ...backupFailure, taskLog: [{ n: 1, t: 'INFO: starting' }, { n: 2, t: 'ERROR: I/O error' }], analysis }, {}, { guiUrl: 'https://pve:8006' }));
 		expect(embed).toMatchObject({
-			title: '\\[ERROR\\] pve1\\: backup\\.guest\\.failed 100 on pve1',
+			title: '\\[ERROR\\] pve1: backup.guest.failed 100 on pve1',
 			color: 0xe74c3c,
 			url: 'https://pve:8006/#v1:0:=node%2Fpve1:4',
 			timestamp: '2026-11-30T03:12:44.000Z',
