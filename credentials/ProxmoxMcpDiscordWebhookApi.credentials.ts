@@ -6,7 +6,7 @@ import { tlsCredentialProperties } from '../nodes/shared/transport/tls';
 export class ProxmoxMcpDiscordWebhookApi implements ICredentialType {
 	name = 'proxmoxMcpDiscordWebhookApi';
 
-	displayName = 'Discord Webhook (Proxmox MCP)';
+	displayName = 'Discord Webhook (Proxmox MCP) API';
 
 	documentationUrl = 'https://support.discord.com/hc/en-us/articles/228383668-Intro-to-Webhooks';
 

@@ -6,7 +6,7 @@ import { tlsCredentialProperties } from '../nodes/shared/transport/tls';
 export class ProxmoxMcpSmtpApi implements ICredentialType {
 	name = 'proxmoxMcpSmtpApi';
 
-	displayName = 'SMTP (Proxmox MCP)';
+	displayName = 'SMTP (Proxmox MCP) API';
 
 	documentationUrl = 'https://nodemailer.com/smtp/';
 

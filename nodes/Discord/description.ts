@@ -39,14 +39,14 @@ const mentionsOption: INodeProperties = {
 	default: [],
 	description: 'Which mentions in the content may notify someone. None (the default): text from logs or a model can never ping @everyone, a role or a user.',
 	options: [
-		{ name: '@everyone and @here', value: 'everyone' },
+		{ name: 'Everyone and Here', value: 'everyone', description: 'The @everyone and @here mentions' },
 		{ name: 'Roles', value: 'roles' },
 		{ name: 'Users', value: 'users' },
 	],
 };
 
 const limitOption = (split: boolean): INodeProperties => ({
-	displayName: "When Over Discord's Limits",
+	displayName: 'Over Discord Limits',
 	name: 'limitMode',
 	type: 'options',
 	default: 'error',
@@ -172,7 +172,7 @@ export const discordProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '1234567890123456789',
-		description: 'ID of a message this webhook sent (the "id" of Send\'s output)',
+		description: 'ID of a message this webhook sent, as Send returns it',
 		displayOptions: on('edit', 'delete', 'get'),
 	},
 	{

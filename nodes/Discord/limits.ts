@@ -201,7 +201,7 @@ export function applyLimits(payload: MessagePayload, mode: LimitMode): MessagePa
 	}
 	const first = problems[0];
 	throw new DiscordLimitError(
-		`${problems.map((problem) => problem.problem).join('; ')}. Shorten it, or set "When Over Discord's Limits" to Truncate or Split.`,
+		`${problems.map((problem) => problem.problem).join('; ')}. Shorten it, or set the option "Over Discord Limits" to Truncate or Split.`,
 		first.field,
 	);
 }

@@ -203,7 +203,7 @@ export async function openSmtpSession(settings: SmtpSettings): Promise<SmtpSessi
 		return { connection, tlsProtocol: encrypted ? (socket.getProtocol() ?? 'TLS') : null, authenticated, close };
 	} catch (error) {
 		connection.close();
-		throw error;
+		throw smtpError(error, settings, 'connect');
 	}
 }
 

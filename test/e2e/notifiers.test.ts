@@ -136,5 +136,5 @@ describe('Send Event in a real n8n', () => {
 		} finally {
 			await client.unpublish(workflowId);
 		}
-	});
+	}, 180_000);
 });

@@ -27,7 +27,7 @@ export function sendEventProperties(displayOptions: IDisplayOptions): INodePrope
 			displayName: 'Fields',
 			name: 'eventFields',
 			type: 'multiOptions',
-			default: DEFAULT_EVENT_FIELDS,
+			default: [...DEFAULT_EVENT_FIELDS],
 			description: 'Which parts of the event this channel shows',
 			options: EVENT_FIELDS.map((field) => ({ name: field.name, value: field.value })),
 			displayOptions,

@@ -9,7 +9,14 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** Length in code points (Discord's limits are checked this way; see protocols.md §3.2). */
 export function codePointLength(text: string): number {
 	let count = 0;
-	for (const _ of text) count++;
+	for (let i = 0; i < text.length; i++, count++) {
+		const unit = text.charCodeAt(i);
+		// A high surrogate followed by a low one is one code point.
+		if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) i++;
+		}
+	}
 	return count;
 }
 

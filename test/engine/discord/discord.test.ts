@@ -130,7 +130,7 @@ describe('Discord Webhook node: limits', () => {
 			runNode('discordWebhook', { operation: 'send', content: 'x'.repeat(2001), embedsMode: 'json', embedsJson: JSON.stringify([{ title: 't'.repeat(300) }]) }, { credentials: credentials() }),
 		);
 		expect(error.message).toBe(
-			"content is 2001 characters; Discord allows 2000; embeds[0].title is 300 characters; Discord allows 256. Shorten it, or set \"When Over Discord's Limits\" to Truncate or Split.",
+			"content is 2001 characters; Discord allows 2000; embeds[0].title is 300 characters; Discord allows 256. Shorten it, or set the option \"Over Discord Limits\" to Truncate or Split.",
 		);
 		expect(error.description).toBe('Field: content');
 		expect(sim.requests).toHaveLength(0);

@@ -433,8 +433,10 @@ export class DiscordSimulator {
 	private normaliseEmbeds(raw: unknown): Array<Record<string, unknown>> {
 		if (!Array.isArray(raw)) return [];
 		return raw.map((embed) => {
-			const { provider: _p, video: _v, ...rest } = (embed ?? {}) as Record<string, unknown>;
-			const out: Record<string, unknown> = { type: 'rich', ...rest };
+			// Webhook embeds are always "rich"; provider and video are ignored (protocols.md §3.1).
+			const out: Record<string, unknown> = { type: 'rich', ...((embed ?? {}) as Record<string, unknown>) };
+			delete out.provider;
+			delete out.video;
 			if (typeof out.timestamp === 'string') out.timestamp = new Date(out.timestamp).toISOString().replace('Z', '+00:00');
 			return out;
 		});

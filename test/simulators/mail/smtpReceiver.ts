@@ -42,7 +42,7 @@ export class SmtpReceiver {
 	private port = 0;
 	private waiters: Array<() => void> = [];
 
-	constructor(private readonly options: SmtpReceiverOptions = {}) {
+	constructor(options: SmtpReceiverOptions = {}) {
 		const config: SMTPServerOptions = {
 			secure: options.implicitTls === true,
 			name: 'mail.test',

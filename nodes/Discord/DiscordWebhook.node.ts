@@ -20,7 +20,7 @@ import { DiscordLimitError } from './limits';
 import { OPERATIONS } from './operations';
 import { DISCORD_CREDENTIAL, discordConnection, discordRequest, DiscordApiError } from './transport';
 
-export class Discord implements INodeType {
+export class DiscordWebhook implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Discord Webhook',
 		name: 'discordWebhook',
@@ -33,7 +33,7 @@ export class Discord implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: DISCORD_CREDENTIAL, required: true, testedBy: 'discordWebhookTest' }],
+		credentials: [{ name: 'proxmoxMcpDiscordWebhookApi', required: true, testedBy: 'discordWebhookTest' }],
 		properties: discordProperties,
 	};
 

@@ -16,7 +16,7 @@ import { emailProperties } from './description';
 import { OPERATIONS } from './operations';
 import { SMTP_CREDENTIAL, SmtpConfigurationError, SmtpError, smtpSettings, testSmtp, type SmtpSettings } from './transport';
 
-export class Email implements INodeType {
+export class SmtpEmail implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Email (SMTP)',
 		name: 'smtpEmail',
@@ -29,7 +29,7 @@ export class Email implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: SMTP_CREDENTIAL, required: true, testedBy: 'smtpConnectionTest' }],
+		credentials: [{ name: 'proxmoxMcpSmtpApi', required: true, testedBy: 'smtpConnectionTest' }],
 		properties: emailProperties,
 	};
 
