@@ -194,7 +194,9 @@ export interface DiscordEmbed {
 
 /** A Discord embed within Discord's limits (title 256, description 4096, field value 1024, 25 fields). */
 export function renderDiscordEmbed(view: EventView): DiscordEmbed {
-	const embed: DiscordEmbed = { title: truncate(escapeMarkdownInline(headline(view)), 256), color: SEVERITY_COLOR[view.severity] };
+	// Embed titles render Markdown: the event's parts are escaped; severity is also the colour.
+	const host = view.host ? `${escapeMarkdownInline(view.host)} · ` : '';
+	const embed: DiscordEmbed = { title: truncate(`${SEVERITY_LABEL[view.severity]} · ${host}${escapeMarkdownInline(view.title)}`, 256), color: SEVERITY_COLOR[view.severity] };
 	const description: string[] = [];
 	if (view.analysis?.summary) description.push(`**${escapeMarkdownInline(view.analysis.summary)}**`);
 	if (view.message) description.push(markdownCodeBlock(truncate(view.message, 3500)));

@@ -159,7 +159,7 @@ describe('channels', () => {
 	it('Discord: embed with colour, fields, timestamp, footer and link, within the limits', () => {
 		const embed = renderDiscordEmbed(eventView({ ...backupFailure, taskLog: [{ n: 1, t: 'INFO: starting' }, { n: 2, t: 'ERROR: I/O error' }], analysis }, {}, { guiUrl: 'https://pve:8006' }));
 		expect(embed).toMatchObject({
-			title: '\\[ERROR\\] pve1: backup.guest.failed 100 on pve1',
+			title: 'ERROR · pve1 · backup.guest.failed 100 on pve1',
 			color: 0xe74c3c,
 			url: 'https://pve:8006/#v1:0:=node%2Fpve1:4',
 			timestamp: '2026-11-30T03:12:44.000Z',
