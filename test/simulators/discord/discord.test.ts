@@ -85,6 +85,18 @@ describe('Discord webhook simulator', () => {
 		expect(sim.messagesOf(hook.channelId)).toHaveLength(5);
 	});
 
+	it('the hidden channel limit: a shared-scope 429 with a long retry_after while the bucket still has room', async () => {
+		await sim.close();
+		sim = await startDiscordSimulator({ bucketLimit: 50, bucketWindowMs: 60_000, channelLimit: 3, channelWindowMs: 60_000 });
+		hook = sim.createWebhook('Proxmox');
+		for (let i = 0; i < 3; i++) expect((await post(sim.webhookUrl(hook, 10), { content: String(i) })).status).toBe(204);
+		const limited = await post(sim.webhookUrl(hook, 10), { content: 'over' });
+		expect(limited.status).toBe(429);
+		expect(limited.headers.get('x-ratelimit-scope')).toBe('shared');
+		expect(Number(limited.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(0);
+		expect(((await limited.json()) as { retry_after: number }).retry_after).toBeGreaterThan(30);
+	});
+
 	it('threads: thread_id posts into a thread, forum channels need thread_name, multipart files', async () => {
 		const thread = sim.createThread(hook, 'alerts');
 		expect((await post(`${sim.webhookUrl(hook, 10)}?thread_id=${thread}`, { content: 'in thread' })).status).toBe(204);

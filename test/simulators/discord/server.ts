@@ -102,6 +102,9 @@ export interface DiscordSimulatorOptions {
 	/** Requests per window per webhook (Discord: about 5 per 2 s). */
 	bucketLimit?: number;
 	bucketWindowMs?: number;
+	/** Messages per channel per window, not shown in headers (observed: about 30 per 60 s, protocols.md §3.5). */
+	channelLimit?: number;
+	channelWindowMs?: number;
 }
 
 export class DiscordSimulator {
@@ -114,6 +117,7 @@ export class DiscordSimulator {
 	private readonly sockets = new Set<Socket>();
 	private readonly injected: Array<{ status: number; body: unknown; headers?: Record<string, string> }> = [];
 	private readonly buckets = new Map<string, number[]>();
+	private readonly channelPosts = new Map<string, number[]>();
 	private baseUrl = '';
 
 	constructor(private readonly options: DiscordSimulatorOptions = {}) {
@@ -275,6 +279,16 @@ export class DiscordSimulator {
 			if (!payload.content && !(Array.isArray(payload.embeds) && payload.embeds.length) && parsed.files.length === 0 && !payload.poll && !payload.components) {
 				return send(400, { message: 'Cannot send an empty message', code: 50006 }, rate);
 			}
+			// The hidden per-channel limit: a 429 with a long retry_after while the headers still show the webhook bucket.
+			const channelLimit = this.options.channelLimit ?? 30;
+			const channelWindow = this.options.channelWindowMs ?? 60_000;
+			const posts = (this.channelPosts.get(webhook.channelId) ?? []).filter((at) => at > now - channelWindow);
+			if (posts.length >= channelLimit) {
+				const retryAfter = Math.max(0.001, (posts[0] + channelWindow - now) / 1000);
+				return send(429, { message: 'You are being rate limited.', retry_after: Number(retryAfter.toFixed(3)), global: false }, { ...rate, 'Retry-After': String(Math.ceil(retryAfter)), 'X-RateLimit-Scope': 'shared' });
+			}
+			posts.push(now);
+			this.channelPosts.set(webhook.channelId, posts);
 			let target = channel;
 			if (webhook.channelType === 'forum' && threadId === null) {
 				if (typeof payload.thread_name !== 'string' || payload.thread_name.trim() === '') {
