@@ -8,7 +8,7 @@ export class ProxmoxMcpDiscordWebhookApi implements ICredentialType {
 
 	displayName = 'Discord Webhook (Proxmox MCP) API';
 
-	documentationUrl = 'https://support.discord.com/hc/en-us/articles/228383668-Intro-to-Webhooks';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#discord-webhook';
 
 	icon: Icon = { light: 'file:../nodes/Discord/discord.svg', dark: 'file:../nodes/Discord/discord.dark.svg' };
 

@@ -8,7 +8,7 @@ export class ProxmoxMcpSmtpApi implements ICredentialType {
 
 	displayName = 'SMTP (Proxmox MCP) API';
 
-	documentationUrl = 'https://nodemailer.com/smtp/';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#email-smtp';
 
 	icon: Icon = { light: 'file:../nodes/Email/email.svg', dark: 'file:../nodes/Email/email.dark.svg' };
 

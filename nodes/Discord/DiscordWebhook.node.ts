@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { AiGuardRefusal } from '../shared/aiGuard';
+import { readmeUrl } from '../shared/docs';
 import { EventShapeError } from '../shared/render';
 import { discordProperties } from './description';
 import { DiscordLimitError } from './limits';
@@ -29,6 +30,7 @@ export class DiscordWebhook implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Send, edit, get and delete Discord messages through a channel webhook, and post trigger events as embeds',
+		documentationUrl: readmeUrl('discord'),
 		defaults: { name: 'Discord Webhook' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -11,6 +11,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { EventShapeError } from '../shared/render';
 import { emailProperties } from './description';
 import { OPERATIONS } from './operations';
@@ -25,6 +26,7 @@ export class SmtpEmail implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Send e-mail over SMTP (TLS verified, pinned or with a custom CA), and mail trigger events as HTML with a plain-text part',
+		documentationUrl: readmeUrl('email'),
 		defaults: { name: 'Email (SMTP)' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

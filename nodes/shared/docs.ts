@@ -12,6 +12,8 @@ export const README_SECTIONS = {
 	syslogTls: 'forwarding-from-a-proxmox-host',
 	gotify: 'gotify',
 	ntfy: 'ntfy',
+	discord: 'discord-webhook',
+	email: 'email-smtp',
 } as const;
 
 export function readmeUrl(section: keyof typeof README_SECTIONS): string {
