@@ -134,6 +134,39 @@ describe('channels', () => {
 		expect(md).toContain('[Open in Proxmox](https://pve:8006/#v1:0:=node%2Fpve1%20%5Bx%5D%28https%3A%2F%2Fevil%29:4)');
 	});
 
+	it('Markdown with an AI analysis: the exact body the README shows', () => {
+		const view = eventView({ ...backupFailure, event: { ...backupFailure.event, guestType: 'qemu' }, analysis }, {}, { guiUrl: 'https://pve1.example.com:8006', fields: ['guest', 'type', 'message', 'analysis', 'link'] });
+		expect(renderMarkdown(view)).toBe(
+			[
+				'- **Guest:** VM 100',
+				'- **Event:** backup.guest.failed',
+				'',
+				'```',
+				'ERROR: Backup of VM 100 failed - job failed with err -5 - Input/output error',
+				'```',
+				'',
+				'**AI analysis**',
+				'',
+				'**Summary:** The nightly backup of VM 100 failed with an I/O error on the backup storage.',
+				'',
+				'**Probable cause:** The NFS storage "backup-nas" went away during the backup.',
+				'',
+				'**Recommended actions:**',
+				'',
+				'1. Retry the backup \\(Proxmox \\> backup \\> runNow \\{"vmid":100\\}\\)',
+				'2. Check the NAS',
+				'',
+				'**Evidence:**',
+				'',
+				'- task log: "Input/output error" at 03:12:44',
+				'',
+				'**Needs a human:** yes',
+				'',
+				'[Open in Proxmox](https://pve1.example.com:8006/#v1:0:=qemu%2F100:4)',
+			].join('\n'),
+		);
+	});
+
 	it('Gotify: markdown extras, priority from severity, click URL', () => {
 		const gotify = renderGotify(eventView(backupFailure, {}, { guiUrl: 'https://pve:8006' }));
 		expect(gotify).toMatchObject({
