@@ -20,6 +20,8 @@ const { SyslogServer } = require(join(ROOT, 'dist/nodes/SyslogTrigger/server')) 
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const MESSAGES = Number(process.env.SYSLOG_BENCH_MESSAGES ?? 100_000);
+/** Runs only the scenarios whose title contains this text (e.g. `SYSLOG_BENCH_ONLY="4 MiB"`). */
+const ONLY = process.env.SYSLOG_BENCH_ONLY ?? '';
 
 /** Runs in the child: sends `count` messages, pausing on the socket's callbacks so it never floods its own buffer. */
 const SENDER = `
@@ -139,6 +141,7 @@ function readProcNumber(path: string): number | null {
 }
 
 async function scenario(title: string, transport: 'udp' | 'tcp', overrides: Partial<PipelineConfig>, load: Load = {}) {
+	if (!title.includes(ONLY)) return;
 	global.gc?.();
 	const port = await freePort();
 	let executions = 0;
