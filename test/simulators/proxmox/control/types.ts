@@ -34,4 +34,6 @@ export interface SimulatorControl {
 	/** Sends a notification event through matchers and targets (package-updates, fencing, replication...). */
 	emitNotification(event: { type: string; severity?: 'info' | 'notice' | 'warning' | 'error' | 'unknown'; title?: string; message?: string; fields?: Record<string, string> }): Promise<void>;
 	getState(): Record<string, unknown>;
+	/** Holds scheduled reactions (HA, fencing, task steps) until the returned function is called; see Timers.hold. */
+	holdTimers(): () => void;
 }
