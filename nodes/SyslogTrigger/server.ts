@@ -53,9 +53,9 @@ const RMEM_MAX = '/proc/sys/net/core/rmem_max';
 
 /**
  * Datagrams read ahead of parsing during a burst (see UdpIntake): at most 65,536 or 16 MiB, parsed
- * 8 per event-loop turn while more may be arriving.
+ * one per event-loop turn while more arrive, 64 per turn afterwards.
  */
-const UDP_INTAKE = { maxItems: 65_536, maxBytes: 16 * 1024 * 1024, perTurn: 8 };
+const UDP_INTAKE = { maxItems: 65_536, maxBytes: 16 * 1024 * 1024, perBusyTurn: 1, perIdleTurn: 64 };
 
 /** `net.core.rmem_max`: the largest receive buffer an unprivileged socket may ask for (null off Linux). */
 export function readKernelMax(path = RMEM_MAX): number | null {
@@ -74,7 +74,10 @@ export function readKernelMax(path = RMEM_MAX): number | null {
 export function growReceiveBuffer(socket: UdpSocket, wanted: number, kernelMax: number | null): UdpBufferStats {
 	const requested = kernelMax === null ? wanted : Math.min(wanted, kernelMax);
 	try {
-		if (requested > socket.getRecvBufferSize()) socket.setRecvBufferSize(requested);
+		// Linux doubles what is asked (half is its bookkeeping) and a socket starts at rmem_default:
+		// ask whenever that grows the buffer, never shrink it.
+		const effective = process.platform === 'linux' ? requested * 2 : requested;
+		if (effective > socket.getRecvBufferSize()) socket.setRecvBufferSize(requested);
 	} catch {
 		// Refused by the kernel: the default buffer still works, and the statistics show its size.
 	}

@@ -3,8 +3,10 @@ export interface IntakeOptions {
 	maxItems: number;
 	/** Payload bytes held at most. */
 	maxBytes: number;
-	/** Datagrams processed per turn of the event loop while more may be waiting in the socket. */
-	perTurn: number;
+	/** Datagrams parsed in a turn of the event loop in which new ones arrived (the socket is busy). */
+	perBusyTurn: number;
+	/** Datagrams parsed in a turn in which none arrived (catching up after the burst). */
+	perIdleTurn: number;
 }
 
 interface Pending {
@@ -14,9 +16,9 @@ interface Pending {
 }
 
 /**
- * Takes datagrams off the UDP socket at once and parses them a few per event-loop turn, so during
- * a burst the loop spends its time emptying the kernel's receive buffer (where excess is lost
- * uncounted) and catches up afterwards. Bounded: when full, datagrams are processed as they come,
+ * Takes datagrams off the UDP socket at once and parses them one per event-loop turn while more
+ * keep arriving, so during a burst the loop spends its time emptying the kernel's receive buffer
+ * (where excess is lost uncounted), and many per turn once the burst is over. Bounded: when full, datagrams are processed as they come,
  * which slows reading back to the pipeline's own pace instead of dropping anything here.
  */
 export class UdpIntake {
@@ -25,6 +27,7 @@ export class UdpIntake {
 	private bytes = 0;
 	private scheduled: NodeJS.Immediate | undefined;
 	private closed = false;
+	private arrived = 0;
 
 	constructor(
 		private readonly options: IntakeOptions,
@@ -48,6 +51,7 @@ export class UdpIntake {
 		}
 		this.items.push({ bytes, address, port });
 		this.bytes += bytes.length;
+		this.arrived++;
 		this.schedule();
 	}
 
@@ -64,7 +68,10 @@ export class UdpIntake {
 		if (this.scheduled || this.closed) return;
 		this.scheduled = setImmediate(() => {
 			this.scheduled = undefined;
-			this.drain(this.options.perTurn);
+			// libuv reads up to 32 datagrams per turn: while they keep coming, reading gets the turn.
+			const busy = this.arrived > 0;
+			this.arrived = 0;
+			this.drain(busy ? this.options.perBusyTurn : this.options.perIdleTurn);
 			if (this.pending > 0) this.schedule();
 		});
 	}
