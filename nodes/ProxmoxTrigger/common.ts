@@ -16,6 +16,7 @@ import {
 import { correlationKey, type EventSeverity, type ProxmoxEventInfo, type TriggerEvent } from '../shared/events';
 import { ProxmoxClient, ProxmoxConfigError, readProxmoxConfig, type ProxmoxProduct } from '../shared/proxmox';
 import { TlsConfigurationError } from '../shared/transport';
+import { pbsRequirement } from '../ProxmoxBackupServer/helpers/catalogue';
 
 export const CREDENTIAL_TYPE = 'proxmoxMcpApi';
 export const PBS_CREDENTIAL_TYPE = 'proxmoxMcpPbsApi';
@@ -50,7 +51,8 @@ export async function triggerClient(fn: IPollFunctions | IHookFunctions | IWebho
 	const product = triggerProduct(fn);
 	const credentials = await fn.getCredentials(CREDENTIAL_OF[product]);
 	try {
-		return new ProxmoxClient(readProxmoxConfig(credentials, product));
+		// PBS names no privilege in a 403: the schema catalogue tells the client which one a call needs.
+		return new ProxmoxClient(readProxmoxConfig(credentials, product), product === 'pbs' ? { requirementFor: pbsRequirement } : {});
 	} catch (error) {
 		if (error instanceof ProxmoxConfigError || error instanceof TlsConfigurationError) {
 			const label = product === 'pbs' ? 'Proxmox Backup Server credential' : 'Proxmox credential';

@@ -75,7 +75,7 @@ describe('task events', () => {
 
 describe('push registration names', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { registrationNames, matcherRules, pveshCommands } = require('../../../nodes/shared/proxmox/notificationWebhook') as typeof import('../../../nodes/shared/proxmox/notificationWebhook');
+	const { registrationNames, matcherRules, manualCommands } = require('../../../nodes/shared/proxmox/notificationWebhook') as typeof import('../../../nodes/shared/proxmox/notificationWebhook');
 
 	it('identify the workflow, keep production and the editor\'s test URL apart, and are stable', () => {
 		const production = registrationNames('aBc123XyZ', 'node-1', 'https://n8n.example/webhook/abc/webhook');
@@ -94,7 +94,7 @@ describe('push registration names', () => {
 	});
 
 	it('quotes the URL and rules for the shell in the pvesh commands', () => {
-		const text = pveshCommands({ endpoint: 'n8n-x', matcher: 'n8n-x-m' }, "https://h/webhook/a'b", { severities: ['error'], types: [], fields: [{ mode: 'regex', field: 'hostname', value: '^pve.*$' }] });
+		const text = manualCommands({ endpoint: 'n8n-x', matcher: 'n8n-x-m' }, "https://h/webhook/a'b", { severities: ['error'], types: [], fields: [{ mode: 'regex', field: 'hostname', value: '^pve.*$' }] });
 		expect(text).toContain("--url 'https://h/webhook/a'\\''b'");
 		expect(text).toContain("--match-severity 'error' --match-field 'regex:hostname=^pve.*$'");
 		expect(text).toContain('$(printf %s "$N8N_SECRET" | base64 -w0)');
