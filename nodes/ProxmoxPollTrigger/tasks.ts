@@ -62,9 +62,9 @@ export function fromPbsTask(entry: PbsTaskEntry): ClusterTask {
 export const PBS_FIRST_LIST_SECONDS = 7 * 86400;
 
 /**
- * `since` for PBS's task list: it selects by start time and stops at the first older task
- * (proxmox-backup `src/api2/node/tasks.rs` `list_tasks`), so it reaches back below the cursor's
- * window and below the oldest task that was still running.
+ * `since` for PBS's task list: it leaves out tasks that started before it (proxmox-backup
+ * `src/api2/node/tasks.rs` `list_tasks` compares the UPID's start time), so it reaches back below
+ * the cursor's window and below the oldest task that was still running.
  */
 export function pbsListSince(cursor: TaskCursor | undefined, nowSeconds: number, includeSeconds: number): number {
 	if (!cursor) return nowSeconds - Math.max(PBS_FIRST_LIST_SECONDS, includeSeconds);
