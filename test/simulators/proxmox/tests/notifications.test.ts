@@ -178,6 +178,29 @@ describe('PBS notifications', () => {
 	});
 });
 
+describe('PBS notification configuration', () => {
+	it('takes property-string headers and secrets (object-schema format) and answers JSON booleans', async () => {
+		// PBS schema: header/secret items are `[name=<string> [,value=<string>]]` property strings; GET shows secret names only.
+		const sim = await startProxmoxSimulator({ product: 'pbs', unauthorizedDelayMs: 0 });
+		const token = pbsToken();
+		try {
+			const created = await call(sim, 'POST', '/config/notifications/endpoints/webhook', {
+				token,
+				form: { name: 'n8n', url: 'https://n8n.example/webhook/x', method: 'post', body: b64(BODY), header: [`name=Content-Type,value=${b64('application/json')}`], secret: [`name=token,value=${b64('s3cret')}`] },
+			});
+			expect(created.status).toBe(200);
+			await call(sim, 'POST', '/config/notifications/matchers', { token, form: { name: 'n8n-m', target: 'n8n', 'invert-match': 'true', 'match-field': 'exact:type=gc' } });
+			const endpoint = (await call(sim, 'GET', '/config/notifications/endpoints/webhook/n8n', { token })).json.data;
+			expect(endpoint.secret).toEqual(['name=token']);
+			expect(JSON.stringify(endpoint)).not.toContain(b64('s3cret'));
+			const matcher = (await call(sim, 'GET', '/config/notifications/matchers/n8n-m', { token })).json.data;
+			expect(matcher['invert-match']).toBe(true);
+		} finally {
+			await sim.close();
+		}
+	});
+});
+
 describe('matcher semantics', () => {
 	const event = { title: 't', message: 'm', severity: 'warning' as const, timestamp: 0, fields: { type: 'vzdump', hostname: 'pve1' } };
 	const at = new Date('2026-11-25T10:30:00'); // a Wednesday
