@@ -14,8 +14,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { allowDestructiveProperty, guardAiUse } from '../shared/aiGuard';
 import { testGotifyCredential } from './credentialTest';
 import { gotifyProperties } from './description';
+import { GOTIFY_ACTIONS, GOTIFY_DESTRUCTIVE_OPERATIONS, GOTIFY_SAFETY } from './safety';
 import { listApplications, OPERATIONS } from './operations';
 import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError } from './transport';
 
@@ -33,7 +35,7 @@ export class Gotify implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'proxmoxMcpGotifyApi', required: true, testedBy: 'gotifyConnectionTest' }],
-		properties: gotifyProperties,
+		properties: [...gotifyProperties, allowDestructiveProperty('delete messages or applications', { show: { operation: GOTIFY_DESTRUCTIVE_OPERATIONS } })],
 	};
 
 	methods = {
@@ -68,6 +70,13 @@ export class Gotify implements INodeType {
 				const operation = this.getNodeParameter('operation', i) as string;
 				const run = OPERATIONS[resource]?.[operation];
 				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${resource}: ${operation}`, { itemIndex: i });
+				guardAiUse(this, {
+					action: GOTIFY_ACTIONS[`${resource}.${operation}`] ?? `${resource} ${operation}`,
+					key: `${resource}.${operation}`,
+					product: 'Gotify',
+					verdict: GOTIFY_SAFETY[resource]?.[operation] ?? 'destructive',
+					itemIndex: i,
+				});
 				const results = await run.call(this, gotifyConnection(credentials), i);
 				for (const json of results) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {

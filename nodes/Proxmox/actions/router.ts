@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { guardAiUse, verdictByReading, verdictSafety } from '../../shared/aiGuard';
 import { DryRunInterrupt, ProxmoxTaskError, toNodeError, waitForTask, type ProxmoxClient } from '../../shared/proxmox';
 import { getClient } from '../transport';
 import { findOperation } from './registry';
@@ -39,21 +40,6 @@ async function runOne(op: ProxmoxOperation, ctx: OperationContext): Promise<IDat
 	return out;
 }
 
-function guardAiUse(fn: IExecuteFunctions, op: ProxmoxOperation, safety: OperationSafety, resource: string, itemIndex: number): void {
-	if (safety !== 'destructive' || !fn.getNode().type.endsWith('Tool')) return;
-	const allowed = fn.getNodeParameter('allowDestructiveFromAi', itemIndex, false) as boolean;
-	if (allowed) return;
-	throw new NodeOperationError(
-		fn.getNode(),
-		`Refused: "${op.action}" (${resource}.${op.value}) is destructive and this Proxmox tool does not allow destructive operations from AI.`,
-		{
-			itemIndex,
-			description:
-				'Ask a person to run it, or have the workflow owner turn on "Allow Destructive Operations From AI" (or "Dry Run" to see the request it would send).',
-		},
-	);
-}
-
 /** Runs the selected operation for every input item (Airtable v2 style router). */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -69,9 +55,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			client ??= await getClient(this, { dryRun });
 			const ctx: OperationContext = { fn: this, client, itemIndex };
-			const safety = op.safetyFor?.(ctx) ?? op.safety;
-			if (dryRun) safetyOfDryRun = safety;
-			else guardAiUse(this, op, safety, resource, itemIndex);
+			const verdict = (await op.safetyFor?.(ctx)) ?? op.safety;
+			if (dryRun) safetyOfDryRun = verdictSafety(verdict);
+			// A dry run stops writes; a read that is itself the harm is still gated.
+			if (!dryRun || verdictByReading(verdict)) {
+				guardAiUse(this, {
+					action: op.action,
+					key: `${resource}.${op.value}`,
+					product: 'Proxmox',
+					verdict,
+					itemIndex,
+					advice: op.refusalAdvice,
+					hasDryRun: true,
+				});
+			}
 			for (const json of await runOne(op, ctx)) output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (error instanceof DryRunInterrupt) {

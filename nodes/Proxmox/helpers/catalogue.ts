@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-import { PathTemplateIndex } from '../../shared/proxmox';
+import { nodeNameProblem, PathTemplateIndex, storageIdProblem, vmidProblem } from '../../shared/proxmox';
 
 export interface CatalogueParam {
 	n: string;
@@ -89,6 +89,14 @@ function paramSpec(endpoint: CatalogueEndpoint, name: string): CatalogueParam | 
 	return (endpoint.a ?? []).find((p) => p.n === name || (p.n.endsWith('[n]') && new RegExp(`^${p.n.slice(0, -3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+$`).test(name)));
 }
 
+/** PVE named formats checked here (the rest is left to the server). */
+const FORMATS: Record<string, (text: string) => string | undefined> = {
+	'pve-node': (text) => nodeNameProblem(text),
+	'pve-vmid': (text) => vmidProblem(text),
+	'pve-storage-id': (text) => storageIdProblem(text),
+	'pve-configid': (text) => (/^[a-z][a-z0-9_-]+$/i.test(text) ? undefined : 'is not a configuration ID (a letter, then letters, digits, "_" or "-")'),
+};
+
 /** Checks parameters against the schema; returns one message per problem (empty: valid). */
 export function validateParams(endpoint: CatalogueEndpoint, params: Record<string, unknown>): string[] {
 	const problems: string[] = [];
@@ -111,6 +119,8 @@ export function validateParams(endpoint: CatalogueEndpoint, params: Record<strin
 			else {
 				if ((spec.t === 'integer' || spec.t === 'number') && spec.min !== undefined && Number(text) < spec.min) problems.push(`${name}: must be at least ${spec.min}`);
 				if ((spec.t === 'integer' || spec.t === 'number') && spec.max !== undefined && Number(text) > spec.max) problems.push(`${name}: must be at most ${spec.max}`);
+				const formatProblem = spec.f ? FORMATS[spec.f]?.(text) : undefined;
+				if (formatProblem) problems.push(`${name}: "${text.slice(0, 100)}" ${formatProblem}`);
 				if (spec.ml !== undefined && text.length > spec.ml) problems.push(`${name}: longer than ${spec.ml} characters`);
 				if (spec.p && spec.t === 'string') {
 					let pattern: RegExp | undefined;

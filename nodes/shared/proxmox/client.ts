@@ -20,6 +20,7 @@ import { configIdentity, type ProxmoxConfig, type ProxmoxEndpoint } from './conf
 import { encodeParams, type ProxmoxParams } from './encode';
 import { apiErrorFromResponse, ProxmoxApiError, ProxmoxAuthError } from './errors';
 import { shouldFailOver } from './failover';
+import { assertSafeApiPath } from './validate';
 import { forgetTicket, getCachedTicket, storeTicket, ticketKey, ticketState, type Ticket } from './tickets';
 
 export type ProxmoxMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -139,6 +140,7 @@ export class ProxmoxClient {
 		params?: ProxmoxParams,
 		options: ProxmoxRequestOptions = {},
 	): Promise<ProxmoxResponse<T>> {
+		assertSafeApiPath(path);
 		const encoded = encodeParams(params);
 		const queryInUrl = method === 'GET' || method === 'DELETE';
 		const relative = `${API_BASE}${path}${queryInUrl && encoded ? `?${encoded}` : ''}`;

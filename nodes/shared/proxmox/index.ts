@@ -13,3 +13,4 @@ export * from './tasks';
 export * from './tickets';
 export * from './upid';
 export * from './connection-test';
+export * from './validate';

@@ -1,0 +1,109 @@
+/**
+ * Safety class of an API Call, from its endpoint (method + schema path template, or the concrete
+ * path for endpoints newer than the catalogue) and parameters. The classes follow the curated
+ * operations (VM > Stop is destructive, so is POST .../status/stop here) and add what only the
+ * raw API can reach: permissions, network, firewall, disks, consoles, secrets.
+ *
+ * Decisions: migrate, clone, create, start, reboot, suspend, resize (PVE only grows disks) and
+ * backups are writes, as their curated operations; shutdown is a write unless `forceStop`; every
+ * DELETE is destructive; an endpoint missing from the catalogue is destructive unless it is a GET.
+ */
+import type { SafetyVerdict } from '../../shared/aiGuard';
+import { REDACTED, Redactor } from '../../shared/transport';
+import { configChangeSafety, createSafety, truthy } from './configSafety';
+import type { GuestKind } from './guests';
+
+/** A path segment: a `{variable}` of a template or a concrete value. */
+const V = '[^/]+';
+const GUEST = `^/nodes/${V}/(qemu|lxc)/${V}`;
+
+interface Rule {
+	/** Methods the rule applies to; writes (POST, PUT) when absent. */
+	methods?: string[];
+	path: RegExp;
+	reason: string;
+	/** Extra condition on the parameters. */
+	when?: (params: Record<string, unknown>) => boolean;
+	byReading?: boolean;
+}
+
+const re = (source: string) => new RegExp(source);
+
+/** Destructive endpoints, first match wins (DELETE is handled before). */
+export const DESTRUCTIVE_RULES: Rule[] = [
+	{ methods: ['GET'], path: re(`${GUEST}/agent/file-read$`), reason: 'reads any file inside the guest', byReading: true },
+	{ methods: ['GET', 'POST', 'PUT'], path: /^\/access\/(ticket|openid\/login|vncticket)$/, reason: 'issues or checks login tickets', byReading: true },
+	{ path: /^\/access(\/|$)/, reason: 'changes users, groups, tokens, permissions, realms, TFA or passwords' },
+	{ path: /^\/pools(\/|$)/, reason: 'pool membership decides who may manage guests and storages' },
+	{ path: /\/firewall(\/|$)/, reason: 'changes firewall rules' },
+	{ path: re(`^/nodes/${V}/(network|dns|hosts)(/|$)`), reason: 'changes the node\'s network configuration' },
+	{ path: /^\/cluster\/sdn(\/|$)/, reason: 'changes the software-defined network' },
+	{ path: re(`${GUEST}/status/(stop|reset)$`), reason: 'stops or resets the guest without a clean shutdown (unsaved data is lost)' },
+	{ path: re(`${GUEST}/status/shutdown$`), reason: 'forces a stop after the timeout', when: (p) => truthy(p.forceStop) },
+	{ path: re(`${GUEST}/snapshot/${V}/rollback$`), reason: 'rolls the guest back (changes since the snapshot are lost)' },
+	{ path: re(`${GUEST}/template$`), reason: 'converts the guest into a template (cannot be undone)' },
+	{ path: re(`${GUEST}/agent/(exec|file-write|set-user-password|shutdown|suspend-disk|suspend-ram|suspend-hybrid|fsfreeze-freeze)$`), reason: 'runs commands, writes files or changes passwords inside the guest' },
+	{ path: re(`${GUEST}/agent$`), reason: 'sends a guest agent command' },
+	{ path: re(`${GUEST}/(move_disk|move_volume)$`), reason: 'deletes the source disk after moving it', when: (p) => truthy(p.delete) },
+	{ path: re(`${GUEST}/unlink$`), reason: 'unlinks and deletes disks' },
+	{ path: re(`${GUEST}/(sendkey|monitor)$`), reason: 'types into the guest console or runs QEMU monitor commands' },
+	{ path: /\/(vncproxy|termproxy|spiceproxy|vncwebsocket|vncshell|spiceshell|mtunnel|mtunnelwebsocket|remote_migrate)$/, reason: 'opens a console, shell or tunnel; the answer carries a ticket' },
+	{ path: re(`^/nodes/${V}/execute$`), reason: 'runs a batch of other API calls' },
+	{ path: re(`^/nodes/${V}/status$`), reason: 'reboots or shuts down the node' },
+	{ path: re(`^/nodes/${V}/(stopall|migrateall|suspendall)$`), reason: 'stops, moves or suspends every guest of the node' },
+	{ path: re(`^/nodes/${V}/services/${V}/stop$`), reason: 'stops a node service' },
+	{ path: re(`^/nodes/${V}/disks(/|$)`), reason: 'initialises, wipes or formats host disks' },
+	{ path: /^\/(nodes\/[^/]+|cluster)\/ceph(\/|$)/, reason: 'changes the Ceph cluster' },
+	{ path: re(`^/nodes/${V}/certificates(/|$)`), reason: 'replaces the node\'s TLS certificate' },
+	{ path: /^\/cluster\/acme(\/|$)/, reason: 'changes ACME accounts and plugins' },
+	{ path: /^\/cluster\/config(\/|$)/, reason: 'changes cluster membership' },
+	{ path: /^\/cluster\/jobs\/realm-sync(\/|$)/, reason: 'creates or removes users by realm sync' },
+	{ path: re(`^/nodes/${V}/apt/repositories$`), reason: 'changes where packages come from' },
+];
+
+const SECRET_ANSWER_RULES: Array<{ path: RegExp; keys: string[] }> = [
+	// POST/PUT /access/users/{userid}/token/{tokenid} answers the new secret as `value`.
+	{ path: re(`^/access/users/${V}/token/${V}$`), keys: ['value'] },
+];
+
+export function apiCallSafety(method: string, path: string, params: Record<string, unknown>, known: boolean): SafetyVerdict {
+	const upper = method.toUpperCase();
+	if (upper === 'DELETE') return { safety: 'destructive', reason: 'every DELETE removes something' };
+	for (const rule of DESTRUCTIVE_RULES) {
+		if (!(rule.methods ?? ['POST', 'PUT']).includes(upper)) continue;
+		if (!rule.path.test(path)) continue;
+		if (rule.when && !rule.when(params)) continue;
+		return { safety: 'destructive', reason: rule.reason, ...(rule.byReading ? { byReading: true } : {}) };
+	}
+	if (upper === 'GET') return 'read';
+	if (!known) return { safety: 'destructive', reason: 'the endpoint is not in the API schema, so its effect is unknown' };
+	const config = new RegExp(`${GUEST}/config$`).exec(path);
+	if (config) return configChangeSafety(config[1] as GuestKind, params);
+	if (upper === 'POST' && /^\/nodes\/[^/]+\/(qemu|lxc)$/.test(path)) return createSafety(params);
+	return 'write';
+}
+
+/** The guest kind of a `/config` write, when the verdict needs the current configuration. */
+export function configWriteKind(method: string, path: string): GuestKind | undefined {
+	if (!['POST', 'PUT'].includes(method.toUpperCase())) return undefined;
+	const match = new RegExp(`${GUEST}/config$`).exec(path);
+	return match ? (match[1] as GuestKind) : undefined;
+}
+
+/** Answer fields that are secrets wherever they appear (tickets, passwords, keys, TFA recovery codes). */
+const SECRET_KEY = /^(password|passwd|ticket|csrfpreventiontoken|secret|token|key|private-?key|privkey|recovery|keys|totp|otp)$|[-_](password|secret|token)$|^(password|secret)[-_]/i;
+
+const masker = new Redactor();
+
+/** Masks secrets in an API Call answer: secret-named fields everywhere, and per endpoint ones. */
+export function maskSecrets<T>(data: T, path: string): T {
+	const extra = SECRET_ANSWER_RULES.filter((rule) => rule.path.test(path)).flatMap((rule) => rule.keys);
+	const top = extra.length && data && typeof data === 'object' && !Array.isArray(data) ? maskKeys(data as Record<string, unknown>, extra) : data;
+	return masker.fields(top, (key) => SECRET_KEY.test(key)) as T;
+}
+
+function maskKeys(data: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+	const out = { ...data };
+	for (const key of keys) if (key in out && out[key] !== null && out[key] !== undefined) out[key] = REDACTED;
+	return out;
+}
