@@ -37,6 +37,8 @@ export interface ProxmoxOperation {
 	 * destructive, removing a disk makes Update Config destructive); may read the current state.
 	 */
 	safetyFor?: (ctx: OperationContext) => SafetyVerdict | Promise<SafetyVerdict>;
+	/** When `safetyFor` is set: what makes a call destructive, for the README's safety table. */
+	safetyRule?: string;
 	/** Said in the refusal when this operation is refused to a model (another way to allow it). */
 	refusalAdvice?: string;
 	properties: INodeProperties[];

@@ -116,6 +116,7 @@ export const request: ProxmoxOperation = {
 		'Calls any endpoint of the Proxmox VE API (see the endpoint list for what exists). Inputs: method and path (template like /nodes/{node}/qemu/{vmid}/config with the variables given as parameters, or a concrete path), parameters as a JSON object. Parameters are checked against the API schema before sending. Returns the answer\'s data (arrays as one item per entry; secrets such as a new token\'s value, tickets and passwords are masked). Safety comes from the endpoint: GET is a read (except reading guest files), DELETE and writes that stop, reset, roll back, remove disks, change permissions (/access), pools, firewall, network, host disks, open consoles or answer secrets are destructive; other writes are writes.',
 	safety: 'write',
 	safetyFor: callSafety,
+	safetyRule: 'from the endpoint and parameters (rules below)',
 	startsTask: true,
 	properties: [
 		{

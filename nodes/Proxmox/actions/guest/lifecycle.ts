@@ -61,6 +61,7 @@ export function guestCreate(kind: GuestKind): ProxmoxOperation {
 		safety: 'write',
 		// "force" in the additional parameters overwrites an existing guest.
 		safetyFor: (ctx) => createSafety(readExtraParameters(ctx)),
+		safetyRule: 'destructive with `force` in the additional parameters (overwrites a guest)',
 		startsTask: true,
 		properties: [nodeLocator(), vmidField, ...specific, { displayName: 'Start After Creation', name: 'start', type: 'boolean', default: false, description: 'Whether to start the guest once created' }, extraParameterFields(kind === 'qemu' ? 'VM' : 'container')],
 		async execute(ctx) {
@@ -146,6 +147,7 @@ export function guestUpdateConfig(kind: GuestKind): ProxmoxOperation {
 		action: `Update a ${noun} configuration`,
 		description: `Changes configuration options of a ${noun} (e.g. memory, cores, name, tags, onboot, description) and/or removes options. Inputs: VMID or name, options as name/value pairs. Returns the new configuration. Removing, replacing or adding disks${kind === 'lxc' ? ' or mount points' : ''} and lowering memory or CPUs is destructive.`,
 		safety: 'write',
+		safetyRule: 'destructive when it removes, replaces or adds a disk or mount point, or lowers memory, swap or CPUs',
 		async safetyFor(ctx) {
 			const params = configParams(ctx);
 			const verdict = configChangeSafety(kind, params);

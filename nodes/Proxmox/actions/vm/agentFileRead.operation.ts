@@ -38,6 +38,7 @@ export const agentFileRead: ProxmoxOperation = {
 		'Reads a text file inside a running VM through the QEMU guest agent (up to 16 MiB). Inputs: VMID or name, absolute file path. Returns content and whether it was truncated. As an AI tool it reads only the paths the workflow owner listed in "AI Readable Paths" (other paths count as destructive).',
 	safety: 'read',
 	safetyFor: fileSafety,
+	safetyRule: 'as a tool, destructive for a path not on "AI Readable Paths"',
 	refusalAdvice: 'The owner may also add the path (or its folder, ending in "/") to "AI Readable Paths".',
 	properties: [
 		guestLocator('qemu'),
