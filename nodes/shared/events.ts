@@ -86,18 +86,3 @@ export function severityFromNtfyPriority(priority: number): EventSeverity {
 	}
 }
 
-/** Proxmox notification severities (info|notice|warning|error|unknown) to the shared scale. */
-export function severityFromProxmox(severity: string): EventSeverity {
-	switch (severity) {
-		case 'error':
-			return 'error';
-		case 'warning':
-			return 'warning';
-		case 'notice':
-			return 'notice';
-		case 'info':
-			return 'info';
-		default:
-			return 'notice';
-	}
-}

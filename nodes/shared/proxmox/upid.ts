@@ -74,10 +74,3 @@ export function exitStatusIsSuccess(exitStatus: string | undefined): boolean {
 	if (!exitStatus) return false;
 	return exitStatus === 'OK' || /^WARNINGS: \d+$/.test(exitStatus);
 }
-
-export function exitStatusType(exitStatus: string | undefined): 'ok' | 'warning' | 'error' | 'unknown' {
-	if (!exitStatus || exitStatus === 'unknown') return 'unknown';
-	if (exitStatus === 'OK') return 'ok';
-	if (/^WARNINGS: \d+$/.test(exitStatus)) return 'warning';
-	return 'error';
-}

@@ -73,7 +73,7 @@ describe('Gotify deletes are destructive for a model', () => {
 		expect(sent.json).toMatchObject({ message: 'from a model', appid: app.id });
 		const listed = await tool({ resource: 'message', operation: 'getMany', returnAll: true });
 		expect(listed.map((item) => item.json.message)).toEqual(['from a model']);
-		const [deleted] = await runNode('gotify', { resource: 'message', operation: 'delete', messageId: sent.json.id }, { credentials: credentials() });
+		const [deleted] = await runNode('gotify', { resource: 'message', operation: 'delete', messageId: Number(sent.json.id) }, { credentials: credentials() });
 		expect(deleted.json).toEqual({ deleted: true, id: sent.json.id });
 	});
 });

@@ -11,7 +11,7 @@ import { startNtfySimulator, type NtfySimulator } from '../../simulators/ntfy';
 
 let sim: NtfySimulator | undefined;
 
-const credentials = (extra: Record<string, unknown> = {}) => ({ proxmoxMcpNtfyApi: { serverUrl: sim?.url, authentication: 'none', tlsMode: 'system', ...extra } });
+const credentials = (extra: Record<string, unknown> = {}) => ({ proxmoxMcpNtfyApi: { serverUrl: sim?.url ?? '', authentication: 'none', tlsMode: 'system', ...extra } });
 
 afterEach(async () => {
 	await sim?.close();
