@@ -62,6 +62,8 @@ export interface ProxmoxClientOptions {
 	/** Default per-request budget (ms). */
 	timeoutMs?: number;
 	dryRun?: boolean;
+	/** Largest answer accepted (default 64 MiB, the transport's limit). */
+	maxBodyBytes?: number;
 	/** Clock for ticket ages (tests). */
 	now?: () => number;
 }
@@ -315,6 +317,7 @@ export class ProxmoxClient {
 			dispatcher: this.dispatcher,
 			signal: options.signal,
 			redactor: this.redactor,
+			maxBodyBytes: this.options.maxBodyBytes,
 		});
 	}
 }
