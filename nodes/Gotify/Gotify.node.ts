@@ -14,12 +14,15 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { allowDestructiveProperty, guardAiUse } from '../shared/aiGuard';
+import { allowDestructiveProperty, guardAiUse, runsAsTool } from '../shared/aiGuard';
+import { Redactor } from '../shared/transport';
 import { testGotifyCredential } from './credentialTest';
 import { gotifyProperties } from './description';
 import { GOTIFY_ACTIONS, GOTIFY_DESTRUCTIVE_OPERATIONS, GOTIFY_SAFETY } from './safety';
 import { listApplications, OPERATIONS } from './operations';
 import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError } from './transport';
+
+const TOKEN_MASK = new Redactor();
 
 export class Gotify implements INodeType {
 	description: INodeTypeDescription = {
@@ -77,7 +80,9 @@ export class Gotify implements INodeType {
 					verdict: GOTIFY_SAFETY[resource]?.[operation] ?? 'destructive',
 					itemIndex: i,
 				});
-				const results = await run.call(this, gotifyConnection(credentials), i);
+				let results = await run.call(this, gotifyConnection(credentials), i);
+				// An application's token lets anyone send as it: a model never sees one.
+				if (resource === 'application' && runsAsTool(this)) results = TOKEN_MASK.fields(results, (key) => key === 'token');
 				for (const json of results) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {

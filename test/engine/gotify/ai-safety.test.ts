@@ -68,6 +68,18 @@ describe('Gotify deletes are destructive for a model', () => {
 		expect(sim.messages).toEqual([]);
 	});
 
+	it('never shows application tokens to a model; a person sees them', async () => {
+		const [created] = await tool({ resource: 'application', operation: 'create', name: 'Backups' });
+		expect(created.json).toMatchObject({ name: 'Backups', token: '***' });
+		const listed = await tool({ resource: 'application', operation: 'getMany', returnAll: true });
+		expect(listed.map((item) => [item.json.name, item.json.token])).toEqual([
+			['Proxmox', '***'],
+			['Backups', '***'],
+		]);
+		const [manual] = await runNode('gotify', { resource: 'application', operation: 'getMany', returnAll: true }, { credentials: credentials() });
+		expect(manual.json.token).toBe(app.token);
+	});
+
 	it('leaves reads and sends open to a model, and deletes open to a person', async () => {
 		const [sent] = await tool({ resource: 'message', operation: 'send', message: 'from a model' });
 		expect(sent.json).toMatchObject({ message: 'from a model', appid: app.id });
