@@ -46,13 +46,13 @@ function apiCallRules(): string {
 		'API Call is classed per call from the endpoint (method and schema path) and its parameters. Destructive:',
 		'',
 		'- every `DELETE`; a `POST`/`PUT` to an endpoint missing from the API schema;',
-		'- a `/config` write of a guest, as Update Config; a guest create with `force`;',
+		'- a `/config` write of a guest, as Update Config; a guest create with `force`; any write setting `prune-backups` or `maxfiles`;',
 	];
 	for (const rule of DESTRUCTIVE_RULES) {
 		const methods = (rule.methods ?? ['POST', 'PUT']).join('/');
 		lines.push(`- ${methods} \`${rule.path.source.replace(/\[\^\/\]\+/g, '{…}').replace(/\\\//g, '/')}\`${rule.when ? ' (with its parameter condition)' : ''}: ${rule.reason};`);
 	}
-	lines.push('', 'Everything else is a read (`GET`) or a write. Answers have secrets masked (`***`): any field named like a password, secret, token, ticket, key or TFA recovery code, and the `value` of a new API token.');
+	lines.push('', 'Everything else is a read (`GET`) or a write, as the curated operations class it: migrate, clone, create, start, reboot, suspend, resize (PVE only grows disks), a shutdown without `forceStop` and backups are writes. Answers have secrets masked (`***`): any field named like a password, secret, token, ticket, key or TFA recovery code, and the `value` of a new API token.');
 	return lines.join('\n');
 }
 

@@ -10,7 +10,7 @@
  */
 import type { SafetyVerdict } from '../../shared/aiGuard';
 import { REDACTED, Redactor } from '../../shared/transport';
-import { configChangeSafety, createSafety, truthy } from './configSafety';
+import { configChangeSafety, createSafety, retentionSafety, truthy } from './configSafety';
 import type { GuestKind } from './guests';
 
 /** A path segment: a `{variable}` of a template or a concrete value. */
@@ -76,6 +76,8 @@ export function apiCallSafety(method: string, path: string, params: Record<strin
 		return { safety: 'destructive', reason: rule.reason, ...(rule.byReading ? { byReading: true } : {}) };
 	}
 	if (upper === 'GET') return 'read';
+	const retention = retentionSafety(params);
+	if (retention !== 'write') return retention;
 	if (!known) return { safety: 'destructive', reason: 'the endpoint is not in the API schema, so its effect is unknown' };
 	const config = new RegExp(`${GUEST}/config$`).exec(path);
 	if (config) return configChangeSafety(config[1] as GuestKind, params);

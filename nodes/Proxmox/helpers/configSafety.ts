@@ -76,4 +76,11 @@ export function createSafety(params: Record<string, unknown>): SafetyVerdict {
 	return 'write';
 }
 
+/** A retention setting (`prune-backups`, legacy `maxfiles`) makes the next backup delete older ones. */
+export function retentionSafety(params: Record<string, unknown>): SafetyVerdict {
+	const keys = ['prune-backups', 'maxfiles'].filter((key) => params[key] !== undefined && params[key] !== '');
+	if (keys.length) return { safety: 'destructive', reason: `sets ${keys.join(', ')}, which prunes older backups` };
+	return 'write';
+}
+
 export { truthy };

@@ -142,6 +142,12 @@ describe('Update Config, Create and Guest Agent Read File are classed per call',
 		expect((item.json.config as Record<string, unknown>).tags).toBe('big');
 	});
 
+	it('a backup job with a retention that prunes older backups is refused', async () => {
+		const job = { schedule: '21:00', jobStorage: 'nfs-backup', selection: 'all', mode: 'snapshot', extraParameters: { parameter: [{ name: 'prune-backups', value: 'keep-last=1' }] } };
+		await expect(tool('cluster', 'createBackupJob', job)).rejects.toThrow(/"Create a backup job" \(cluster\.createBackupJob\) is destructive \(sets prune-backups, which prunes older backups\)/);
+		await expect(tool('cluster', 'updateBackupJob', { jobId: 'backup-daily', ...job })).rejects.toThrow(/sets prune-backups/);
+	});
+
 	it('Create with "force" in the additional parameters is refused', async () => {
 		await expect(tool('vm', 'create', { node: locator('pve1', 'name'), newVmid: 102, extraParameters: { parameter: [{ name: 'force', value: '1' }] } })).rejects.toThrow(/force overwrites an existing guest/);
 	});

@@ -100,6 +100,13 @@ describe('API Call classes', () => {
 		expect(known('PUT', '/nodes/{node}/qemu/{vmid}/config', { tags: 'a', memory: 4096 })).toBe('write');
 	});
 
+	it('classes retention settings destructive wherever they are written', () => {
+		expect(known('POST', '/cluster/backup', { schedule: '21:00', 'prune-backups': 'keep-last=1' })).toBe('destructive');
+		expect(known('POST', '/nodes/{node}/vzdump', { vmid: '100', 'prune-backups': 'keep-last=1' })).toBe('destructive');
+		expect(known('PUT', '/storage/{storage}', { maxfiles: 1 })).toBe('destructive');
+		expect(known('POST', '/cluster/backup', { schedule: '21:00', storage: 'local' })).toBe('write');
+	});
+
 	it('reads stay reads; unknown writes are destructive', () => {
 		expect(known('GET', '/access/users')).toBe('read');
 		expect(known('GET', '/nodes/{node}/qemu/{vmid}/config')).toBe('read');
