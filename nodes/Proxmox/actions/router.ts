@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { guardAiUse, verdictByReading, verdictSafety } from '../../shared/aiGuard';
+import { guardAiUse, runsAsTool, verdictByReading, verdictSafety } from '../../shared/aiGuard';
 import { DryRunInterrupt, ProxmoxTaskError, toNodeError, waitForTask, type ProxmoxClient } from '../../shared/proxmox';
 import { getClient } from '../transport';
 import { findOperation } from './registry';
@@ -55,7 +55,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			client ??= await getClient(this, { dryRun });
 			const ctx: OperationContext = { fn: this, client, itemIndex };
-			const verdict = (await op.safetyFor?.(ctx)) ?? op.safety;
+			// The per-call class matters only to the AI gate and the dry-run output (it may cost a read).
+			const verdict = dryRun || runsAsTool(this) ? ((await op.safetyFor?.(ctx)) ?? op.safety) : op.safety;
 			if (dryRun) safetyOfDryRun = verdictSafety(verdict);
 			// A dry run stops writes; a read that is itself the harm is still gated.
 			if (!dryRun || verdictByReading(verdict)) {
