@@ -93,7 +93,7 @@ export function configWriteKind(method: string, path: string): GuestKind | undef
 }
 
 /** Answer fields that are secrets wherever they appear (tickets, passwords, keys, TFA recovery codes). */
-const SECRET_KEY = /^(password|passwd|ticket|csrfpreventiontoken|secret|token|key|private-?key|privkey|recovery|keys|totp|otp)$|[-_](password|secret|token)$|^(password|secret)[-_]/i;
+const SECRET_KEY = /^(ticket|csrfpreventiontoken|token|key|private-?key|privkey|recovery|keys|totp|otp)$|(password|passwd|secret)$|[-_]token$|^(password|secret)[-_]/i;
 
 const masker = new Redactor();
 

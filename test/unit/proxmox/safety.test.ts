@@ -140,6 +140,7 @@ describe('secret masking', () => {
 		});
 		expect(maskSecrets([{ name: 'x', config: { password: 'p', 'smtp-password': 'q' } }], '/x')).toEqual([{ name: 'x', config: { password: '***', 'smtp-password': '***' } }]);
 		expect(maskSecrets({ value: 'stays' }, '/nodes/{node}/qemu/{vmid}/config')).toEqual({ value: 'stays' });
+		expect(maskSecrets({ cipassword: 'x', ciuser: 'debian', key: 'pve2c-123', tokenid: 'ro' }, '/x')).toEqual({ cipassword: '***', ciuser: 'debian', key: '***', tokenid: 'ro' });
 	});
 });
 
