@@ -1,4 +1,5 @@
-// Three layers (see README "Tests"): unit and engine run in `npm run test:fast`; e2e drives a real n8n.
+// Three layers (see README "Tests"): unit and engine run in `npm run test:fast`; e2e drives a real n8n;
+// scale runs n8n in queue mode (main + workers on Redis and Postgres), also alone as `npm run test:scale`.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -14,5 +15,6 @@ module.exports = {
 			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
+		{ ...common, displayName: 'scale', testMatch: ['<rootDir>/test/scale/**/*.test.ts'] },
 	],
 };

@@ -1,10 +1,13 @@
 /**
  * Syslog ingest on loopback: a separate sender process bursts 100k messages over UDP (and TCP) at
- * the trigger's listener and pipeline (as built into dist/); prints sent vs received vs emitted,
- * drops by reason, the receive rate and peak memory during the burst.
- * Run from the repository root after `npm run build`.
+ * the trigger's listener and pipeline (as built into dist/); prints sent vs received (the loss
+ * before the socket, in the kernel's buffer) vs emitted, drops by reason and by severity, the
+ * receive and emit rates, the UDP receive buffer the kernel granted, and peak memory.
+ * Run from the repository root after `npm run build`. The 4 MiB buffer needs
+ * `sysctl -w net.core.rmem_max=4194304`; below that the bench says what it got.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { PipelineConfig, SyslogPipeline as PipelineClass } from '../nodes/SyslogTrigger/pipeline';
@@ -29,7 +32,9 @@ const lines = [
 	'<13>1 2026-11-24T13:27:58.108318+00:00 vm myapp - - [timeQuality tzKnown="1" isSynced="0"] hello 5424 default',
 	'<28>Nov 24 13:28:06 pve1 pvestatd[1400]: storage \\'nfs\\' is not online',
 ];
-const message = (i) => (lines[i % lines.length] + ' #' + i + padding).slice(0, Math.max(Number(size), 200));
+// One message in a hundred is an error (what must survive a flood).
+const error = '<27>Mar 24 12:04:10 pve1 pvedaemon[1122]: authentication failure; rhost=::ffff:192.0.2.55 user=root@pam msg=invalid credentials';
+const message = (i) => ((i % 100 === 99 ? error : lines[i % lines.length]) + ' #' + i + padding).slice(0, Math.max(Number(size), 200));
 const started = process.hrtime.bigint();
 const done = () => process.stdout.write(JSON.stringify({ sent: Number(count), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
 if (transport === 'udp') {
@@ -117,6 +122,20 @@ interface Load {
 	count?: number;
 	/** Executions never finish, as when n8n is stalled: the queue must stay bounded. */
 	stalled?: boolean;
+	/** UDP receive buffer asked of the kernel (default: the trigger's 4 MiB). */
+	receiveBuffer?: number;
+	/** Wait until the queue has drained (paced scenarios), not only until nothing more arrives. */
+	drain?: boolean;
+}
+
+const TRIGGER_RECEIVE_BUFFER = 4 * 1024 * 1024;
+
+function readProcNumber(path: string): number | null {
+	try {
+		return Number(readFileSync(path, 'utf8').trim());
+	} catch {
+		return null;
+	}
 }
 
 async function scenario(title: string, transport: 'udp' | 'tcp', overrides: Partial<PipelineConfig>, load: Load = {}) {
@@ -136,7 +155,7 @@ async function scenario(title: string, transport: 'udp' | 'tcp', overrides: Part
 		maxConnections: 10,
 		idleTimeoutMs: 0,
 		maxMessageBytes: baseConfig.maxMessageBytes,
-		udpReceiveBufferBytes: 4 * 1024 * 1024,
+		udpReceiveBufferBytes: load.receiveBuffer ?? TRIGGER_RECEIVE_BUFFER,
 	};
 	const server = new SyslogServer(listen, pipeline);
 	await server.start();
@@ -165,30 +184,48 @@ async function scenario(title: string, transport: 'udp' | 'tcp', overrides: Part
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 	const seconds = Number(process.hrtime.bigint() - firstReceived) / 1e9 - 0.3;
+	if (load.drain) while (pipeline.snapshot().queued > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+	const drainedSeconds = Number(process.hrtime.bigint() - firstReceived) / 1e9;
 	clearInterval(sampler);
 	const stats = pipeline.snapshot();
 	await server.close();
 	pipeline.close();
 	const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-	const dropped = Object.entries(stats.dropped)
-		.filter(([reason, count]) => reason !== 'total' && count > 0)
-		.map(([reason, count]) => `${reason} ${count}`)
-		.join(', ');
+	const nonZero = (counts: Record<string, number>) =>
+		Object.entries(counts)
+			.filter(([reason, count]) => reason !== 'total' && count > 0)
+			.map(([reason, count]) => `${reason} ${count}`)
+			.join(', ');
+	const dropped = nonZero(stats.dropped);
+	const shed = nonZero(stats.queueFullBySeverity);
+	const lostBeforeSocket = sent.sent - stats.received;
 	console.log(`\n${title}`);
 	console.log(
-		`  ${Number.isNaN(sent.sent) ? 'sender still blocked by backpressure after 5 s (stopped)' : `sent ${sent.sent} in ${(sent.ms / 1000).toFixed(2)} s`} | received ${stats.received}${Number.isNaN(sent.sent) ? '' : ` (${sent.sent - stats.received} lost before the socket)`} | emitted ${stats.emitted} in ${executions} executions | dropped ${stats.dropped.total}${dropped ? ` (${dropped})` : ''}`,
+		`  ${Number.isNaN(sent.sent) ? 'sender still blocked by backpressure after 5 s (stopped)' : `sent ${sent.sent} in ${(sent.ms / 1000).toFixed(2)} s`} | received ${stats.received}${Number.isNaN(sent.sent) ? '' : ` | lost before the socket ${lostBeforeSocket} (${((100 * lostBeforeSocket) / sent.sent).toFixed(2)} %)`}`,
 	);
 	console.log(
-		`  receive rate ${Math.round(stats.received / seconds)} msg/s | peak RSS ${mib(peakRss)} MiB (+${mib(peakRss - rssBefore)} during the burst), peak heap ${mib(peakHeap)} MiB | accounting ${stats.received === stats.emitted + stats.dropped.total + stats.queued ? 'exact' : 'MISMATCH'}`,
+		`  emitted ${stats.emitted} in ${executions} executions | queued ${stats.queued} | dropped ${stats.dropped.total}${dropped ? ` (${dropped}; by severity: ${shed || 'none'})` : ''}`,
+	);
+	const udp = stats.udp ? ` | UDP receive buffer asked ${stats.udp.requestedReceiveBufferBytes}, granted ${stats.udp.receiveBufferBytes} (rmem_max ${stats.udp.kernelMaxBytes})` : '';
+	console.log(
+		`  receive rate ${Math.round(stats.received / seconds)} msg/s | emit rate ${Math.round(stats.emitted / (load.drain ? drainedSeconds : seconds))} msg/s${udp}`,
+	);
+	console.log(
+		`  peak RSS ${mib(peakRss)} MiB (+${mib(peakRss - rssBefore)} during the burst), peak heap ${mib(peakHeap)} MiB | accounting ${stats.received === stats.emitted + stats.dropped.total + stats.queued ? 'exact' : 'MISMATCH'}`,
 	);
 }
 
 async function main() {
 	console.log(`\nSyslog ingest bench: ${MESSAGES} messages per scenario, sender in a separate process, loopback (Node ${process.version})`);
-	await scenario('UDP burst (unpaced), one execution per message, no rate limit', 'udp', {});
+	const rmemDefault = readProcNumber('/proc/sys/net/core/rmem_default');
+	const rmemMax = readProcNumber('/proc/sys/net/core/rmem_max');
+	console.log(`net.core.rmem_default ${rmemDefault}, net.core.rmem_max ${rmemMax}${rmemMax !== null && rmemMax < TRIGGER_RECEIVE_BUFFER ? ' (below 4 MiB: the 4 MiB scenario gets rmem_max)' : ''}`);
+	await scenario('Issue 17 burst at default settings: 401 lines over UDP, rate limit 100 msg/s, queue 10000', 'udp', { ratePerSecond: 100 }, { count: 401, drain: true });
+	if (rmemDefault) await scenario(`UDP burst (unpaced), kernel default receive buffer (${rmemDefault} asked), no rate limit`, 'udp', {}, { receiveBuffer: rmemDefault });
+	await scenario('UDP burst (unpaced), 4 MiB receive buffer asked, one execution per message, no rate limit', 'udp', {});
 	await scenario('UDP paced at 20000 msg/s, one execution per message, no rate limit', 'udp', {}, { perSecond: 20_000 });
 	await scenario('UDP burst, batches of 100 (max wait 2 s), no rate limit', 'udp', { batchSize: 100, batchMaxWaitMs: 2000 });
-	await scenario('UDP burst, default flood protection (100 msg/s, queue 10000)', 'udp', { ratePerSecond: 100 });
+	await scenario('UDP burst, default flood protection (100 msg/s paced, queue 10000; 1 % errors)', 'udp', { ratePerSecond: 100 });
 	await scenario('TCP octet-counted, one connection, batches of 100', 'tcp', { batchSize: 100, batchMaxWaitMs: 2000 });
 	await scenario('UDP, 20000 messages of 8 KiB, n8n stalled (1 execution that never ends)', 'udp', { maxInFlight: 1 }, { size: 8192, count: 20_000, perSecond: 10_000, stalled: true });
 	await scenario('TCP, 20000 messages of 8 KiB, n8n stalled: backpressure', 'tcp', { maxInFlight: 1 }, { size: 8192, count: 20_000, stalled: true });

@@ -18,3 +18,9 @@ if ! ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; then
   if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends rsyslog-gnutls
 fi
+# Queue-mode tests (test/scale): Redis as n8n's queue, a throwaway Postgres cluster as its database.
+need redis-server redis-server
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql
+fi

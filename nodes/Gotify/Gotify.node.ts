@@ -16,6 +16,7 @@ import {
 
 import { allowDestructiveProperty, guardAiUse, runsAsTool } from '../shared/aiGuard';
 import { Redactor } from '../shared/transport';
+import { readmeUrl } from '../shared/docs';
 import { testGotifyCredential } from './credentialTest';
 import { gotifyProperties } from './description';
 import { GOTIFY_ACTIONS, GOTIFY_DESTRUCTIVE_OPERATIONS, GOTIFY_SAFETY } from './safety';
@@ -26,13 +27,15 @@ const TOKEN_MASK = new Redactor();
 
 export class Gotify implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Gotify',
+		// n8n-nodes-base has a "Gotify" node too: the package's must be told apart in the panel.
+		displayName: 'Gotify (Proxmox MCP)',
 		name: 'gotify',
 		icon: { light: 'file:gotify.svg', dark: 'file:gotify.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Send, read and delete Gotify messages and manage applications',
+		documentationUrl: readmeUrl('gotify'),
 		defaults: { name: 'Gotify' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { guardAiUse } from '../shared/aiGuard';
+import { readmeUrl } from '../shared/docs';
 import { ntfyProperties } from './description';
 import { NTFY_ACTIONS, NTFY_SAFETY, sequenceIdProblem } from './safety';
 import { parseTagList, publishHeaders, publishJsonBody, validateTopic, type ActionInput, type PublishInput } from './publish';
@@ -29,6 +30,7 @@ export class Ntfy implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + ($parameter["topic"] || $parameter["topics"])}}',
 		description: 'Publish notifications to ntfy topics and read cached messages',
+		documentationUrl: readmeUrl('ntfy'),
 		defaults: { name: 'ntfy' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,11 +1,15 @@
 /**
- * The ntfy JSON stream as a resumable source: `GET /<topics>/json?since=<last id>` replays what
- * the subscriber missed (the server caches messages for 12 h by default), then streams live;
+ * The ntfy JSON stream as a resumable source. ntfy subscribes a client before it sends the cached
+ * messages (server.go: handleSubscribeHTTP subscribes, then sendOldMessages), so on a stream opened
+ * with `since` a message published meanwhile can arrive before older ones, and nothing marks where
+ * the backlog ends. So the live stream is opened without `since`, and what was missed is fetched
+ * with a poll (`GET /<topics>/json?poll=1&since=<last id>`, which ends with the backlog) while the
+ * resumable stream holds the live messages back until that backlog is delivered, as for Gotify.
  * `open` and `keepalive` lines prove the connection is alive.
  */
 import { httpStream, LineSplitter, TransportError } from '../shared/transport';
 import type { LiveConnection, StreamCursor, StreamEvents, StreamSource } from '../shared/stream';
-import { authHeaders, ntfyErrorFrom, ntfyUrl, NtfyServerError, type NtfyConnection } from './transport';
+import { authHeaders, ntfyErrorFrom, ntfyRequest, ntfyUrl, NtfyServerError, parseNdjson, type NtfyConnection } from './transport';
 
 export interface NtfyStreamMessage {
 	id: string;
@@ -61,9 +65,22 @@ export class NtfyStreamSource implements StreamSource<NtfyStreamMessage> {
 		return error instanceof NtfyServerError && (error.isAuthFailure || error.status === 400 || error.status === 404);
 	}
 
-	async open(cursor: StreamCursor, events: StreamEvents<NtfyStreamMessage>): Promise<LiveConnection> {
+	/** The cached messages after the cursor, oldest first (ntfy's poll answer ends with the backlog). */
+	async missedSince(cursor: StreamCursor): Promise<NtfyStreamMessage[]> {
 		const since = cursor.lastId ?? (cursor.startedAt !== undefined ? String(cursor.startedAt) : undefined);
-		const url = ntfyUrl(this.connection, `/${this.topics.join(',')}/json`, { since, ...this.filters });
+		if (since === undefined) return [];
+		const response = await ntfyRequest(this.connection, {
+			method: 'GET',
+			path: `/${this.topics.join(',')}/json`,
+			query: { poll: '1', since, ...this.filters },
+			headers: { Accept: 'application/x-ndjson' },
+		});
+		return parseNdjson(response.text()).filter((line) => line.event === 'message') as NtfyStreamMessage[];
+	}
+
+	/** Live messages only: the backlog comes from missedSince. */
+	async open(_cursor: StreamCursor, events: StreamEvents<NtfyStreamMessage>): Promise<LiveConnection> {
+		const url = ntfyUrl(this.connection, `/${this.topics.join(',')}/json`, { ...this.filters });
 		// Chunks can arrive before the awaited head is known: hold them until the status is.
 		let pending: Buffer[] | null = [];
 		let status = 0;

@@ -195,7 +195,8 @@ export const syslogTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 10000,
 				typeOptions: { minValue: 1 },
-				description: 'Messages waiting for an execution at most; more are dropped and counted as `queueFull`',
+				description:
+					'Messages waiting for an execution at most. When full, the least severe are dropped first and counted as `queueFull`: an error or worse is never dropped while a less severe message waits.',
 			},
 			{
 				displayName: 'Rate Limit (Messages per Second)',
@@ -203,7 +204,8 @@ export const syslogTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 100,
 				typeOptions: { minValue: 0 },
-				description: 'Messages accepted per second on average (bursts up to one second\'s worth); more are dropped and counted as `rateLimited`. 0 means no limit.',
+				description:
+					'Messages emitted per second on average (bursts up to one second\'s worth); the rest wait in the queue, nothing is dropped for the rate. 0 means no limit.',
 			},
 			{
 				displayName: 'Statistics',

@@ -1,9 +1,8 @@
-import type { EventSeverity } from '../shared/events';
+import { SEVERITY_NAMES, severityRank, type EventSeverity } from '../shared/events';
 import { classifyProxmox } from './classify/proxmox';
 import type { MessageFilter } from './filters';
 import { Deduper } from './floodGuard/dedupe';
 import { Dispatcher } from './floodGuard/dispatcher';
-import { RateLimiter } from './floodGuard/rateLimit';
 import { buildItem, repeatSummary, type MessageMeta, type SyslogItem, type SyslogTransport } from './item';
 import { decodePayload, parseSyslog } from './parser';
 import { trimTrailer } from './parser/rfc5424';
@@ -33,13 +32,12 @@ export interface PipelineConfig {
 export type Deliver = (items: SyslogItem[]) => Promise<unknown> | void;
 
 /**
- * Bytes in, n8n items out: parse, classify, filter, dedupe, rate limit, queue and batch,
- * counting every message that does not make it.
+ * Bytes in, n8n items out: parse, classify, filter, dedupe, queue (shedding the least severe when
+ * full), pace to the rate limit and batch, counting every message that does not make it.
  */
 export class SyslogPipeline {
 	readonly stats = new SyslogStats();
 	private readonly deduper: Deduper<SyslogItem> | null;
-	private readonly limiter: RateLimiter | null;
 	private readonly dispatcher: Dispatcher<SyslogItem>;
 
 	constructor(
@@ -50,7 +48,6 @@ export class SyslogPipeline {
 			config.dedupeWindowMs > 0
 				? new Deduper<SyslogItem>(config.dedupeWindowMs, config.dedupeMaxKeys, (first, repeats) => this.enqueueRepeats(first, repeats))
 				: null;
-		this.limiter = config.ratePerSecond > 0 ? new RateLimiter(config.ratePerSecond) : null;
 		this.dispatcher = new Dispatcher<SyslogItem>(
 			{
 				batchSize: config.batchSize,
@@ -58,6 +55,7 @@ export class SyslogPipeline {
 				maxQueue: config.maxQueue,
 				maxQueueBytes: config.maxQueueBytes,
 				maxInFlight: config.maxInFlight,
+				ratePerSecond: config.ratePerSecond,
 			},
 			(items) => {
 				this.stats.emitted += items.length;
@@ -68,7 +66,7 @@ export class SyslogPipeline {
 				}
 				return deliver(items);
 			},
-			approximateSize,
+			{ sizeOf: approximateSize, rankOf: (item) => severityRank(item.severity), ranks: SEVERITY_NAMES.length, onShed: (item) => this.shed(item) },
 		);
 	}
 
@@ -144,10 +142,6 @@ export class SyslogPipeline {
 				return;
 			}
 		}
-		if (this.limiter && !this.limiter.tryTake()) {
-			stats.drop('rateLimited');
-			return;
-		}
 		this.enqueue(item);
 	}
 
@@ -157,7 +151,18 @@ export class SyslogPipeline {
 	}
 
 	private enqueue(item: SyslogItem): void {
-		if (!this.dispatcher.push(item)) this.stats.drop('queueFull');
+		if (!this.dispatcher.push(item)) this.stats.shed(item.severity);
+	}
+
+	/** A queued item gave way to a more severe one. */
+	private shed(item: SyslogItem): void {
+		if (item.repeated) {
+			// Counted when it was queued; its repeats stay counted as `deduplicated`.
+			this.stats.repeatSummaries--;
+			this.stats.repeatSummariesLost++;
+		} else {
+			this.stats.shed(item.severity);
+		}
 	}
 
 	/** A dedupe window closed with repeats held back: report them (not a received message, so counted apart). */

@@ -1,4 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -6,6 +7,7 @@ import { plainIp } from './classify/host';
 import { FrameDecoder } from './framing';
 import type { SyslogTransport } from './item';
 import type { SyslogPipeline } from './pipeline';
+import type { UdpBufferStats } from './stats';
 
 export interface TlsMaterial {
 	cert: string;
@@ -24,7 +26,7 @@ export interface ListenOptions {
 	maxConnections: number;
 	idleTimeoutMs: number;
 	maxMessageBytes: number;
-	/** Asked to grow the UDP receive buffer so bursts are not lost in the kernel; capped by net.core.rmem_max. */
+	/** Receive buffer asked for the UDP socket so bursts are not lost in the kernel; capped by net.core.rmem_max. */
 	udpReceiveBufferBytes: number;
 }
 
@@ -45,6 +47,38 @@ export function describeListenError(error: NodeJS.ErrnoException, transport: str
 }
 
 export class ListenError extends Error {}
+
+const RMEM_MAX = '/proc/sys/net/core/rmem_max';
+
+/** `net.core.rmem_max`: the largest receive buffer an unprivileged socket may ask for (null off Linux). */
+export function readKernelMax(path = RMEM_MAX): number | null {
+	try {
+		const value = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+		return Number.isFinite(value) && value > 0 ? value : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Asks for a receive buffer of `wanted` bytes, or the kernel's limit when that is lower, so a burst
+ * waits in the socket instead of being lost before n8n sees it; returns what was granted.
+ */
+export function growReceiveBuffer(socket: UdpSocket, wanted: number, kernelMax: number | null): UdpBufferStats {
+	const requested = kernelMax === null ? wanted : Math.min(wanted, kernelMax);
+	try {
+		if (requested > socket.getRecvBufferSize()) socket.setRecvBufferSize(requested);
+	} catch {
+		// Refused by the kernel: the default buffer still works, and the statistics show its size.
+	}
+	let granted = 0;
+	try {
+		granted = socket.getRecvBufferSize();
+	} catch {
+		// Not readable on this platform.
+	}
+	return { requestedReceiveBufferBytes: requested, receiveBufferBytes: granted, kernelMaxBytes: kernelMax };
+}
 
 /** UDP, TCP and TLS listeners feeding one pipeline. close() ends every socket at once. */
 export class SyslogServer {
@@ -134,11 +168,7 @@ export class SyslogServer {
 		});
 		// After bind, errors (e.g. ICMP feedback) must not crash n8n; UDP keeps receiving.
 		socket.on('error', () => undefined);
-		try {
-			socket.setRecvBufferSize(this.options.udpReceiveBufferBytes);
-		} catch {
-			// The kernel limit applies; the default buffer still works.
-		}
+		this.pipeline.stats.udp = growReceiveBuffer(socket, this.options.udpReceiveBufferBytes, readKernelMax());
 		this.udpSocket = socket;
 	}
 

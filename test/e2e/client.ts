@@ -93,24 +93,49 @@ export class N8nClient {
 			if (error.stdout?.includes('"resultData"')) return { stdout: error.stdout };
 			throw new Error(`n8n execute failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
 		});
-		const start = stdout.indexOf('{');
-		if (start < 0) throw new Error(`n8n execute printed no run data:\n${stdout}`);
-		const parsed = JSON.parse(stdout.slice(start)) as ExecutionSummary['data'] | { data: ExecutionSummary['data'] };
+		const json = firstJsonObject(stdout);
+		if (json === undefined) throw new Error(`n8n execute printed no run data:\n${stdout}`);
+		const parsed = JSON.parse(json) as ExecutionSummary['data'] | { data: ExecutionSummary['data'] };
 		return 'resultData' in (parsed as object) ? (parsed as ExecutionSummary['data']) : (parsed as { data: ExecutionSummary['data'] }).data;
 	}
 
-	async executions(workflowId: string): Promise<ExecutionSummary[]> {
-		const body = await this.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`);
-		return body.data;
+	/** Every execution of the workflow, newest first (the API's pages of 250 followed to the end). */
+	async executions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+			const body = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?workflowId=${workflowId}&includeData=${includeData}&limit=250${page}`);
+			all.push(...body.data);
+			cursor = body.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
+	/** Every finished execution of a workflow (with its data unless told), all pages (the API returns 250 at most per page). */
+	async allExecutions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${includeData ? 100 : 250}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+			);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 	}
 
 	/** Waits until the workflow has at least `count` finished executions (newest first). */
 	async waitForExecutions(workflowId: string, count = 1, timeoutMs = 30000): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		let last: ExecutionSummary[] = [];
+		const finished = (executions: ExecutionSummary[]) => executions.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 		while (Date.now() < deadline) {
-			last = (await this.executions(workflowId)).filter((execution) => execution.status !== 'running' && execution.status !== 'new');
-			if (last.length >= count) return last;
+			// Counted without their data (cheap with hundreds of executions), read with it once enough are in.
+			last = finished(await this.executions(workflowId, false));
+			if (last.length >= count) return finished(await this.executions(workflowId));
 			await new Promise((wake) => setTimeout(wake, 500));
 		}
 		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms`);
@@ -142,6 +167,27 @@ export class N8nClient {
 		if (!response.ok) throw new Error(`/types/credentials.json -> ${response.status}`);
 		return (await response.json()) as Array<{ name: string }>;
 	}
+}
+
+/**
+ * The first complete top-level JSON object in `text`: `n8n execute` may print log lines after the
+ * run data (e.g. a late shutdown message), which must not be parsed with it.
+ */
+export function firstJsonObject(text: string): string | undefined {
+	const start = text.indexOf('{');
+	if (start < 0) return undefined;
+	let depth = 0;
+	let inString = false;
+	for (let index = start; index < text.length; index++) {
+		const char = text[index];
+		if (inString) {
+			if (char === '\\') index++;
+			else if (char === '"') inString = false;
+		} else if (char === '"') inString = true;
+		else if (char === '{') depth++;
+		else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
+	}
+	return undefined;
 }
 
 /** Output items of a node in run data (first run, output 0). */

@@ -162,23 +162,49 @@ function tail(file: string, lines = 60): string {
 	}
 }
 
-/** Starts n8n, creates the owner and an API key. */
+async function spawnN8n(
+	options: N8nStartOptions,
+	args: string[],
+	base: Pick<N8nState, 'n8nDir' | 'userFolder' | 'port' | 'encryptionKey'>,
+	logFile: string,
+): Promise<ChildProcess> {
+	const { openSync } = await import('node:fs');
+	const out = options.inheritOutput ? 'inherit' : openSync(logFile, 'a');
+	return spawn(join(options.n8nDir, 'node_modules', '.bin', 'n8n'), args, {
+		env: n8nEnv(base, options.env),
+		stdio: ['ignore', out, out],
+		detached: false,
+	});
+}
+
+/** Starts n8n, creates the owner (unless one exists) and an API key. */
 export async function startN8n(options: N8nStartOptions): Promise<{ state: N8nState; child: ChildProcess }> {
 	const port = options.port ?? (await freePort());
 	const encryptionKey = options.encryptionKey ?? randomBytes(24).toString('hex');
 	const logFile = join(options.userFolder, 'n8n.log');
 	const base = { n8nDir: options.n8nDir, userFolder: options.userFolder, port, encryptionKey };
-	const { openSync } = await import('node:fs');
-	const out = options.inheritOutput ? 'inherit' : openSync(logFile, 'a');
-	const child = spawn(join(options.n8nDir, 'node_modules', '.bin', 'n8n'), ['start'], {
-		env: n8nEnv(base, options.env),
-		stdio: ['ignore', out, out],
-		detached: false,
-	});
+	const child = await spawnN8n(options, ['start'], base, logFile);
 	const url = `http://127.0.0.1:${port}`;
 	await waitForHealthy(url, child, 180000, logFile);
 	const { apiKey, session } = await createOwnerAndApiKey(url);
 	return { state: { ...base, url, apiKey, session, logFile, pid: child.pid! }, child };
+}
+
+/**
+ * Starts an n8n queue-mode worker (`n8n worker`). It listens only on its health port (the queue
+ * health check, which reports ready once its database and Redis answer). `options.env` must carry
+ * the queue and database settings of its main instance.
+ */
+export async function startN8nWorker(
+	options: N8nStartOptions & { concurrency?: number; encryptionKey: string },
+): Promise<{ child: ChildProcess; logFile: string; healthPort: number }> {
+	const healthPort = options.port ?? (await freePort());
+	const logFile = join(options.userFolder, 'n8n-worker.log');
+	const base = { n8nDir: options.n8nDir, userFolder: options.userFolder, port: healthPort, encryptionKey: options.encryptionKey };
+	const env = { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), ...options.env };
+	const child = await spawnN8n({ ...options, env }, ['worker', `--concurrency=${options.concurrency ?? 5}`], base, logFile);
+	await waitForHealthy(`http://127.0.0.1:${healthPort}`, child, 180000, logFile);
+	return { child, logFile, healthPort };
 }
 
 /**

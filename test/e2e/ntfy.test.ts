@@ -94,4 +94,72 @@ describe('ntfy in a real n8n', () => {
 			await client.unpublish(listener);
 		}
 	});
+
+	it('after a restart, a message ntfy sends before the backlog neither hides nor reorders the backlog (issue 17)', async () => {
+		// Real ntfy subscribes, then sends the cached messages (server.go: handleSubscribeHTTP →
+		// sendOldMessages): a message published in between reaches the trigger first.
+		let publishBetween: (() => void) | undefined;
+		const ordered = await startNtfySimulator({
+			beforeOldMessages: () => {
+				const publish = publishBetween;
+				publishBetween = undefined;
+				publish?.();
+			},
+		});
+		try {
+			const credentialId = await client.createCredential({
+				name: 'e2e ntfy backlog',
+				type: 'proxmoxMcpNtfyApi',
+				data: { serverUrl: ordered.url, authentication: 'none', tlsMode: 'system' },
+			});
+			const listener = await client.createWorkflow(
+				{
+					name: 'e2e: ntfy Trigger backlog order',
+					nodes: [
+						{
+							id: 'b1c7d1e2-0000-4000-8000-00000000a011',
+							name: 'ntfy Trigger',
+							type: `${PACKAGE_NAME}.ntfyTrigger`,
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: { topics: 'e2e-backlog' },
+							credentials: { proxmoxMcpNtfyApi: {} },
+						},
+					],
+					connections: {},
+				},
+				{ proxmoxMcpNtfyApi: { id: credentialId, name: 'e2e ntfy backlog' } },
+			);
+			const messagesOf = (executions: Awaited<ReturnType<typeof client.waitForExecutions>>) =>
+				[...executions]
+					.sort((a, b) => Number(a.id) - Number(b.id))
+					.flatMap((execution) => nodeOutput(execution.data, 'ntfy Trigger'))
+					.map((item) => item.message);
+			await client.publish(listener);
+			try {
+				await ordered.waitForSubscribers(1, 30_000);
+				ordered.publishDirect('e2e-backlog', 'before');
+				await client.waitForExecutions(listener, 1, 60_000);
+			} finally {
+				await client.unpublish(listener);
+			}
+			const backlog = Array.from({ length: 8 }, (_, i) => ordered.publishDirect('e2e-backlog', `backlog ${i + 1}`));
+			// After a real gap the live message is newer, on ntfy's clock (seconds), than the backlog.
+			while (Math.floor(Date.now() / 1000) <= backlog[7].time) await new Promise((wake) => setTimeout(wake, 50));
+			publishBetween = () => ordered.publishDirect('e2e-backlog', 'live');
+			await client.publish(listener);
+			try {
+				await client.waitForExecutions(listener, 10, 60_000);
+				// A duplicate would come before anything published later: one more message closes the check.
+				ordered.publishDirect('e2e-backlog', 'after');
+				const executions = await client.waitForExecutions(listener, 11, 60_000);
+				expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+				expect(messagesOf(executions)).toEqual(['before', ...backlog.map((message) => message.message), 'live', 'after']);
+			} finally {
+				await client.unpublish(listener);
+			}
+		} finally {
+			await ordered.close();
+		}
+	}, 180_000);
 });

@@ -107,4 +107,42 @@ describe('Syslog Trigger in a real n8n', () => {
 			await client.unpublish(workflowId);
 		}
 	});
+
+	it('at default settings, receives a burst of 401 lines whole, the authentication failure included (issue 17)', async () => {
+		const port = await freePort();
+		const workflowId = await client.createWorkflow({
+			name: 'e2e: Syslog Trigger, burst at defaults',
+			nodes: [
+				{
+					id: 'a3c7d1e2-0000-4000-8000-000000005516',
+					name: 'Syslog Trigger',
+					type: `${PACKAGE_NAME}.syslogTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { host: '127.0.0.1', port },
+				},
+			],
+			connections: {},
+		});
+		await client.publish(workflowId);
+		try {
+			const deadline = Date.now() + 15_000;
+			while ((await portIsFree(port)) && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 200));
+			const target = ['-n', '127.0.0.1', '-P', String(port)];
+			const lines = (prefix: string) => Array.from({ length: 200 }, (_, i) => `${prefix} ${i}`).join('\n') + '\n';
+			await Promise.all([logger([...target, '-d', '-t', 'burst'], lines('udp line')), logger([...target, '-T', '--octet-count', '-t', 'burst'], lines('tcp line'))]);
+			await logger([...target, '-d', '--rfc3164', '-t', 'pvedaemon', '-p', 'authpriv.notice', 'authentication failure; rhost=::ffff:192.0.2.55 user=root@pam msg=invalid credentials']);
+			// The default rate limit (100/s) paces the 401 executions: about 4 s, more on a busy machine.
+			const executions = await client.waitForExecutions(workflowId, 401, 240_000);
+			expect(executions).toHaveLength(401);
+			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+			const items = executions.flatMap((execution) => nodeOutput(execution.data, 'Syslog Trigger'));
+			const messages = new Set(items.map((item) => item.message));
+			const expected = [...Array.from({ length: 200 }, (_, i) => `udp line ${i}`), ...Array.from({ length: 200 }, (_, i) => `tcp line ${i}`)];
+			expect(expected.filter((message) => !messages.has(message))).toEqual([]);
+			expect(items.find((item) => item.appName === 'pvedaemon')).toMatchObject({ event: { type: 'auth.failed', user: 'root@pam', sourceIp: '192.0.2.55' } });
+		} finally {
+			await client.unpublish(workflowId);
+		}
+	}, 300_000);
 });

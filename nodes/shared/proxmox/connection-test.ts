@@ -5,7 +5,8 @@
  */
 import { TransportError } from '../transport';
 import type { ProxmoxClient } from './client';
-import { ProxmoxApiError, ProxmoxAuthError } from './errors';
+import { endpointLabel } from './config';
+import { asSentence, ProxmoxApiError, ProxmoxAuthError } from './errors';
 
 export interface ConnectionTestResult {
 	ok: boolean;
@@ -19,7 +20,7 @@ interface ClusterStatusEntry {
 }
 
 export async function testConnection(client: ProxmoxClient): Promise<ConnectionTestResult> {
-	const hosts = client.config.endpoints.map((e) => e.host).join(', ');
+	const hosts = client.config.endpoints.map((e) => endpointLabel(e)).join(', ');
 	let version: { version?: string; release?: string };
 	let host: string;
 	try {
@@ -65,7 +66,7 @@ function describeFailure(error: unknown, hosts: string): string {
 	if (error instanceof TransportError) {
 		if (error.kind === 'tls') {
 			return error.presentedFingerprint
-				? `TLS certificate mismatch: the server presented SHA-256 fingerprint ${error.presentedFingerprint}, which is not the pinned one. Compare it with node > System > Certificates in the Proxmox GUI.`
+				? `TLS certificate mismatch on ${error.target ?? hosts}: the server presented SHA-256 fingerprint ${error.presentedFingerprint}, which is not the pinned one. Compare it with node > System > Certificates in the Proxmox GUI.`
 				: error.message;
 		}
 		if (error.kind === 'connection' || error.kind === 'connectTimeout') return `Proxmox is unreachable (${hosts}): ${error.message}`;
@@ -73,7 +74,7 @@ function describeFailure(error: unknown, hosts: string): string {
 	}
 	if (error instanceof ProxmoxAuthError) return error.message;
 	if (error instanceof ProxmoxApiError) {
-		if (error.status === 401) return `Authentication failed on ${error.host}: ${error.message}. Check the token ID and secret (or user, realm and password).`;
+		if (error.status === 401) return `Authentication failed on ${error.host}: ${asSentence(error.message)} Check the token ID and secret (or user, realm and password).`;
 		return `${error.host} answered ${error.status} ${error.message}`;
 	}
 	return error instanceof Error ? error.message : String(error);

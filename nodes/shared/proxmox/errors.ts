@@ -43,6 +43,23 @@ export class ProxmoxAuthError extends Error {
 	}
 }
 
+/**
+ * A write that reached the server and whose answer was lost (connection reset or no answer in
+ * time after the request was sent): Proxmox may have run it. It is never repeated.
+ */
+export class ProxmoxOutcomeUnknownError extends Error {
+	constructor(
+		readonly method: string,
+		readonly path: string,
+		/** `host:port` the request was sent to. */
+		readonly host: string,
+		readonly cause: TransportError,
+	) {
+		super(`Outcome unknown: ${method} ${path} was sent to ${host}, but ${cause.kind === 'timeout' ? 'no answer came in time' : 'the connection broke before the answer'}`);
+		this.name = 'ProxmoxOutcomeUnknownError';
+	}
+}
+
 export interface TaskOutcome {
 	upid: string;
 	node: string;
@@ -64,6 +81,12 @@ export class ProxmoxTaskError extends Error {
 		super(message);
 		this.name = 'ProxmoxTaskError';
 	}
+}
+
+/** Ends a message with one full stop: Proxmox's own messages may already end with "!" or ".". */
+export function asSentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** Parses "Permission check failed (/vms/100, VM.PowerMgmt)" and "(user != root@pam)". */
@@ -143,14 +166,35 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 			itemIndex,
 		});
 	}
-	if (error instanceof TransportError) {
-		const response: JsonObject = { message: error.message, code: error.code ?? error.kind };
-		if (error.presentedFingerprint) response.presentedFingerprint = error.presentedFingerprint;
+	if (error instanceof ProxmoxOutcomeUnknownError) {
+		const cause = error.cause;
+		const response: JsonObject = {
+			message: error.message,
+			method: error.method,
+			path: error.path,
+			host: error.host,
+			outcome: 'unknown',
+			transportFailure: cause.kind,
+			...(cause.code ? { networkErrorCode: cause.code } : {}),
+		};
 		return new NodeApiError(node, response, {
 			message: error.message,
-			description: error.presentedFingerprint ? `The server presented the certificate with SHA-256 fingerprint ${error.presentedFingerprint}.` : undefined,
+			description: [
+				`The request reached ${error.host}, so Proxmox may have run it (or may still be running it). It was not sent again, here or to another host, so it cannot run twice.`,
+				'Before you retry, check whether it ran: the task list (Datacenter > Tasks or the node\'s Task History in the Proxmox GUI, or Task > Get Many in this node) and the current state of the guest or object it changes (e.g. VM > Get).',
+				`Cause: ${cause.message}`,
+			].join('\n'),
 			itemIndex,
 		});
+	}
+	if (error instanceof TransportError) {
+		const response: JsonObject = { message: error.message, transportFailure: error.kind };
+		// Not under "code": n8n-workflow would replace the message with its stock text for that
+		// code (for ECONNRESET: "...You can retry the request immediately"), which is wrong for a
+		// request that may have run, and would drop the host and port.
+		if (error.code) response.networkErrorCode = error.code;
+		if (error.presentedFingerprint) response.presentedFingerprint = error.presentedFingerprint;
+		return new NodeApiError(node, response, { message: transportHeadline(error), description: transportDescription(error), itemIndex });
 	}
 	if (error instanceof ProxmoxTaskError) {
 		const tail = error.outcome.logTail?.length ? `\nLast log lines:\n${error.outcome.logTail.join('\n')}` : '';
@@ -161,4 +205,34 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/** A short headline naming what failed and where (n8n clips long ones); the details go below. */
+function transportHeadline(error: TransportError): string {
+	const target = error.target ?? 'the server';
+	switch (error.kind) {
+		case 'connection':
+			return `Cannot connect to ${target}`;
+		case 'connectTimeout':
+			return `Connecting to ${target} timed out`;
+		case 'tls':
+			return error.presentedFingerprint ? `Certificate of ${target} does not match the pinned fingerprint` : `TLS verification of ${target} failed`;
+		case 'timeout':
+			return `${target} did not answer in time`;
+		case 'aborted':
+			return `Request to ${target} was cancelled`;
+		default:
+			return `Connection to ${target} broke`;
+	}
+}
+
+function transportDescription(error: TransportError): string {
+	if (error.presentedFingerprint) {
+		return (
+			`The server presented a certificate with SHA-256 fingerprint ${error.presentedFingerprint}, which is not the one pinned in the credential. ` +
+			'Compare it with the fingerprint the Proxmox GUI shows under the node > System > Certificates (or run "pvenode cert info" on the node). ' +
+			'If the certificate was renewed on purpose, put the new fingerprint into the credential; otherwise something else answers on that address.'
+		);
+	}
+	return error.message;
 }

@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls';
 
 import { buildConnector, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 
-import { classifyTransportError, TransportError } from './errors';
+import { classifyTransportError, hostAndPort, markConnectionSetupFailure, TransportError } from './errors';
 import { Redactor } from './redact';
 import { tlsCacheKey, tlsConnectionOptions, verifyPinnedPeer, type TlsSettings } from './tls';
 
@@ -75,7 +75,8 @@ function pinChecking(connect: buildConnector.connector, tls: TlsSettings): build
 	return (connectOptions, callback) => {
 		connect(connectOptions, (error, socket) => {
 			if (error || !socket) {
-				callback(error ?? new Error('connect failed'), null);
+				// Failed before the socket was handed to undici: nothing of the request was written.
+				callback(markConnectionSetupFailure(error ?? new Error('connect failed')), null);
 				return;
 			}
 			if (connectOptions.protocol === 'https:') {
@@ -83,7 +84,7 @@ function pinChecking(connect: buildConnector.connector, tls: TlsSettings): build
 					verifyPinnedPeer(socket as TLSSocket, tls, `${connectOptions.hostname}:${connectOptions.port || 443}`);
 				} catch (pinError) {
 					socket.destroy();
-					callback(pinError as Error, null);
+					callback(markConnectionSetupFailure(pinError as Error), null);
 					return;
 				}
 			}
@@ -180,7 +181,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
 	const limit = request.maxBodyBytes ?? 64 * 1024 * 1024;
 	const head = await httpStream(request, (chunk) => {
 		size += chunk.length;
-		if (size > limit) throw new TransportError(`Response from ${new URL(request.url).host} exceeds ${limit} bytes`, 'reset', true);
+		if (size > limit) throw new TransportError(`Response from ${hostAndPort(new URL(request.url))} exceeds ${limit} bytes`, 'reset', true);
 		chunks.push(chunk);
 	});
 	await head.done;
@@ -206,7 +207,7 @@ export async function httpStream(request: HttpRequest, onData: (chunk: Buffer) =
 	const url = new URL(request.url);
 	const timeoutMs = request.timeoutMs ?? 30000;
 	const redactor = request.redactor ?? new Redactor();
-	const target = redactor.text(url.host);
+	const target = redactor.text(hostAndPort(url));
 	let controllerRef: { abort(reason: Error): void } | undefined;
 	let settleHead: (head: StreamHead) => void;
 	let failHead: (error: Error) => void;
@@ -224,7 +225,14 @@ export async function httpStream(request: HttpRequest, onData: (chunk: Buffer) =
 	let headersIn = false;
 	const fail = (error: unknown) => {
 		const classified = classifyTransportError(error, target, timeoutMs);
-		const safe = new TransportError(redactor.text(classified.message), classified.kind, classified.requestMayHaveReachedServer, classified.code, classified.presentedFingerprint);
+		const safe = new TransportError(
+			redactor.text(classified.message),
+			classified.kind,
+			classified.requestMayHaveReachedServer,
+			classified.code,
+			classified.presentedFingerprint,
+			target,
+		);
 		if (headersIn) failBody(safe);
 		else failHead(safe);
 	};

@@ -91,8 +91,39 @@ describe('ntfy Trigger', () => {
 		sim.publishDirect('t1', 'after');
 		await trigger.waitForEmit(5, 5000);
 		expect(messages(trigger.emitted)).toEqual(['before', 'gap 1', 'gap 2', 'gap 3', 'after']);
-		const reconnect = sim.requests.filter((request) => request.path.startsWith('/t1,t2/json')).at(-1)!;
-		expect(reconnect.path).toContain(`since=${trigger.emitted[0][0][0].json.id}`);
+		// The backlog is polled from the last id; the live stream itself asks for nothing old.
+		const streams = sim.requests.filter((request) => request.path.startsWith('/t1,t2/json'));
+		expect(streams.at(-1)!.path).toBe(`/t1,t2/json?poll=1&since=${trigger.emitted[0][0][0].json.id}`);
+		expect(streams.at(-2)!.path).toBe('/t1,t2/json');
+	});
+
+	it('holds a live message that ntfy sends before the backlog until the backlog is in: nothing lost, doubled or reordered (issue 17)', async () => {
+		// Real ntfy subscribes the client, then sends the cached messages (handleSubscribeHTTP →
+		// sendOldMessages): a message published in between reaches the client before the backlog.
+		let publishBetween: (() => void) | undefined;
+		sim = await startNtfySimulator({
+			beforeOldMessages: () => {
+				const publish = publishBetween;
+				publishBetween = undefined;
+				publish?.();
+			},
+		});
+		const first = await start({ topics: 't1' });
+		await sim.waitForSubscribers(1);
+		sim.publishDirect('t1', 'before');
+		await first.waitForEmit(1);
+		await first.close();
+		const backlog = Array.from({ length: 8 }, (_, i) => sim.publishDirect('t1', `backlog ${i + 1}`));
+		// After a real gap the live message is newer, on ntfy's clock (seconds), than the backlog.
+		while (Math.floor(Date.now() / 1000) <= backlog[7].time) await new Promise((resolve) => setTimeout(resolve, 50));
+		publishBetween = () => sim.publishDirect('t1', 'live');
+		const second = await start({ topics: 't1' }, { staticData: JSON.parse(JSON.stringify(first.staticData)) as IDataObject });
+		await second.waitForEmit(9, 10_000);
+		// A duplicate would come before anything published later: one more message closes the check.
+		const after = sim.publishDirect('t1', 'after');
+		await second.waitForEmit(10, 10_000);
+		expect(messages(second.emitted)).toEqual([...backlog.map((message) => message.message), 'live', 'after']);
+		expect(second.staticData.lastId).toBe(after.id);
 	});
 
 	it('resumes across an n8n restart from static data without emitting anything twice', async () => {
@@ -162,7 +193,7 @@ describe('ntfy Trigger', () => {
 		await start({ topics: 't1', options: { deadAfterSeconds: 1 } });
 		await sim.waitForSubscribers(1);
 		await new Promise((resolve) => setTimeout(resolve, 1500));
-		expect(sim.requests.filter((request) => request.path.startsWith('/t1/json'))).toHaveLength(1);
+		expect(sim.requests.filter((request) => request.path.startsWith('/t1/json') && !request.path.includes('poll=1'))).toHaveLength(1);
 	});
 
 	it('fails activation clearly on bad credentials, without retrying', async () => {

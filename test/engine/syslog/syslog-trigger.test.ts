@@ -114,6 +114,34 @@ describe('Syslog Trigger with util-linux logger', () => {
 		});
 	});
 
+	it('at default settings, a burst of 401 lines (UDP, octet-counted TCP, then an auth failure) arrives whole (issue 17)', async () => {
+		// The exact burst of issue 17: 200 RFC 5424 lines over UDP and 200 octet-counted over TCP, as
+		// fast as logger sends them, then one RFC 3164 pvedaemon authentication failure. Nothing but
+		// the address is set: the default rate limit (100/s) paces the executions, it must not drop.
+		const { port, trigger } = await listen({});
+		const target = ['-n', '127.0.0.1', '-P', String(port)];
+		const lines = (prefix: string) => Array.from({ length: 200 }, (_, i) => `${prefix} ${i}\n`).join('');
+		await Promise.all([
+			logger([...target, '-d', '-t', 'burst'], lines('udp line')),
+			logger([...target, '-T', '--octet-count', '-t', 'burst'], lines('tcp line')),
+		]);
+		await logger(
+			[...target, '-d', '--rfc3164', '-t', 'pvedaemon', '-p', 'authpriv.notice'],
+			'authentication failure; rhost=::ffff:192.0.2.55 user=root@pam msg=invalid credentials\n',
+		);
+		await trigger.waitForEmit(401, 30_000);
+		const items = emittedItems(trigger.emitted);
+		expect(items).toHaveLength(401);
+		const messages = items.map((item) => item.message as string);
+		expect(new Set(messages).size).toBe(401);
+		for (let i = 0; i < 200; i++) {
+			expect(messages).toContain(`udp line ${i}`);
+			expect(messages).toContain(`tcp line ${i}`);
+		}
+		const failure = items.find((item) => item.appName === 'pvedaemon');
+		expect(failure).toMatchObject({ format: 'rfc3164', event: { type: 'auth.failed', user: 'root@pam', sourceIp: '192.0.2.55' } });
+	});
+
 	it('filters, drops senders outside the allow-list and reports counters periodically', async () => {
 		const { port, trigger } = await listen({
 			protocol: 'udp',

@@ -194,6 +194,23 @@ describe('ntfy simulator: subscribing', () => {
 		expect(lines[1].message).toBe('m3');
 	});
 
+	it('subscribes before it sends old messages: one published in between arrives first, then again among the old (server.go handleSubscribeHTTP)', async () => {
+		let between: (() => void) | undefined;
+		sim = await startNtfySimulator({ beforeOldMessages: () => between?.() });
+		const first = sim.publishDirect('t1', 'm1');
+		sim.publishDirect('t1', 'm2');
+		sim.publishDirect('t1', 'm3');
+		between = () => {
+			between = undefined;
+			// The subscriber is registered by now: the publish goes out live, and is cached too.
+			expect(sim.subscriberCount).toBe(1);
+			sim.publishDirect('t1', 'live');
+		};
+		const lines = await readLines(`/t1/json?since=${first.id}`, 5);
+		expect(lines.map((line) => line.event)).toEqual(['open', 'message', 'message', 'message', 'message']);
+		expect(lines.slice(1).map((line) => line.message)).toEqual(['live', 'm2', 'm3', 'live']);
+	});
+
 	it('polls without an open event, defaults since to all, filters, and rejects bad since values', async () => {
 		sim = await startNtfySimulator();
 		sim.publishDirect('t1', 'low', { Priority: 'low' });

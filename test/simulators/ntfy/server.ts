@@ -39,6 +39,12 @@ export interface NtfySimulatorOptions {
 	cacheDurationS?: number;
 	/** SMTP sender configured (e-mail forwarding accepted). */
 	smtp?: boolean;
+	/**
+	 * Runs in a stream subscription after the subscriber is registered and `open` is sent, before
+	 * the cached messages are read and sent: what a publish lands in when it comes during that
+	 * window (see `subscribe`). Called for every non-poll subscription.
+	 */
+	beforeOldMessages?: (topics: string[]) => void | Promise<void>;
 }
 
 interface Filters {
@@ -215,7 +221,7 @@ export class NtfySimulator {
 			for (const topic of topics) this.auth.authorize(user, topic, 'read');
 			if (parts[1] === 'auth') return this.json(response, { success: true });
 			if (parts[1] === 'ws') throw new NtfyHttpError(ERR.notWebSocket);
-			return this.subscribe(request, response, parts[0], topics, parts[1] as Subscriber['format'], ip);
+			return await this.subscribe(request, response, parts[0], topics, parts[1] as Subscriber['format'], ip);
 		}
 		if (parts.length === 3 && method === 'PUT' && parts[2] === 'clear') {
 			return this.sequenceEvent(request, response, parts[0], parts[1], 'message_clear', ip);
@@ -397,7 +403,7 @@ export class NtfySimulator {
 
 	// ---- subscribing ----
 
-	private subscribe(request: IncomingMessage, response: ServerResponse, rawTopics: string, topics: string[], format: Subscriber['format'], ip: string): void {
+	private async subscribe(request: IncomingMessage, response: ServerResponse, rawTopics: string, topics: string[], format: Subscriber['format'], ip: string): Promise<void> {
 		const query = new URL(request.url ?? '/', 'http://x').searchParams;
 		const headers = request.headers;
 		const poll = readBoolParam(headers, query, false, 'x-poll', 'poll', 'po');
@@ -419,13 +425,19 @@ export class NtfySimulator {
 		}
 		const contentType = { json: 'application/x-ndjson; charset=utf-8', sse: 'text/event-stream; charset=utf-8', raw: 'text/plain; charset=utf-8' }[format];
 		response.writeHead(200, { 'Content-Type': contentType, 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-cache' });
-		this.store.prune(Math.floor(Date.now() / 1000));
-		const cached = this.store.since(topics, since, scheduled).filter((message) => matches(message, filters));
+		const oldMessages = () => {
+			this.store.prune(Math.floor(Date.now() / 1000));
+			return this.store.since(topics, since, scheduled).filter((message) => matches(message, filters));
+		};
 		if (poll) {
-			for (const message of cached) response.write(encode(format, message));
+			for (const message of oldMessages()) response.write(encode(format, message));
 			response.end();
 			return;
 		}
+		// ntfy's handleSubscribeHTTP (server/server.go) subscribes the client to its topics first,
+		// sends `open`, and only then sendOldMessages reads the cache and writes what it finds. A
+		// message published in between goes out live before the older cached ones (and, being cached
+		// as well, may come again among them).
 		const subscriber: Subscriber = {
 			topics,
 			filters,
@@ -438,8 +450,6 @@ export class NtfySimulator {
 				if (!subscriber.frozen) response.write(encode(format, { id: randomId(), time: Math.floor(Date.now() / 1000), event: 'keepalive', topic: rawTopics }));
 			}, this.options.keepaliveMs ?? 45000),
 		};
-		response.write(encode(format, { id: randomId(), time: Math.floor(Date.now() / 1000), event: 'open', topic: rawTopics }));
-		for (const message of cached) response.write(encode(format, message));
 		this.subscribers.add(subscriber);
 		const remove = () => {
 			clearInterval(subscriber.keepalive);
@@ -447,6 +457,10 @@ export class NtfySimulator {
 		};
 		request.socket.once('close', remove);
 		response.once('close', remove);
+		response.write(encode(format, { id: randomId(), time: Math.floor(Date.now() / 1000), event: 'open', topic: rawTopics }));
+		await this.options.beforeOldMessages?.(topics);
+		if (response.destroyed) return;
+		for (const message of oldMessages()) response.write(encode(format, message));
 	}
 
 	private fanOut(message: NtfyMessage): void {

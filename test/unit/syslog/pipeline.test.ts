@@ -128,20 +128,82 @@ describe('SyslogPipeline', () => {
 		pipeline.close();
 	});
 
-	it('rate limits and bounds the queue, counting drops', () => {
+	it('paces to the rate limit without dropping: the burst waits in the queue', () => {
 		const { send, items, pipeline } = make({ ratePerSecond: 5 });
 		for (let i = 0; i < 20; i++) send(`<13>Mar 24 12:04:10 h a: ${i}`);
 		expect(items()).toHaveLength(5);
-		expect(pipeline.snapshot().dropped.rateLimited).toBe(15);
+		expect(pipeline.snapshot()).toMatchObject({ received: 20, emitted: 5, queued: 15, dropped: { total: 0 } });
+		jest.advanceTimersByTime(3000);
+		expect(items().map((item) => item.message)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+		expect(pipeline.snapshot()).toMatchObject({ received: 20, emitted: 20, queued: 0, dropped: { total: 0 } });
+		pipeline.close();
+	});
+
+	it('bounds the queue, shedding the least severe first and counting drops by severity', () => {
 		const bounded = make({ batchSize: 100, batchMaxWaitMs: 1000, maxQueue: 10 });
-		for (let i = 0; i < 50; i++) bounded.send(`<13>Mar 24 12:04:10 h a: ${i}`);
-		expect(bounded.pipeline.snapshot()).toMatchObject({ queued: 10, dropped: { queueFull: 40 } });
+		// 40 info lines fill the queue (30 refused), then 5 errors take the place of the newest infos.
+		for (let i = 0; i < 40; i++) bounded.send(`<30>Mar 24 12:04:10 h a: info ${i}`);
+		for (let i = 0; i < 5; i++) bounded.send(`<27>Mar 24 12:04:10 h a: error ${i}`);
+		expect(bounded.pipeline.snapshot()).toMatchObject({
+			queued: 10,
+			dropped: { queueFull: 35, total: 35 },
+			queueFullBySeverity: { info: 35, error: 0 },
+		});
 		jest.advanceTimersByTime(1000);
 		expect(bounded.batches).toHaveLength(1);
-		expect(bounded.batches[0]).toHaveLength(10);
+		expect(bounded.batches[0].map((item) => item.message)).toEqual([
+			...Array.from({ length: 5 }, (_, i) => `info ${i}`),
+			...Array.from({ length: 5 }, (_, i) => `error ${i}`),
+		]);
 		const stats = bounded.pipeline.snapshot();
 		expect(stats.received).toBe(stats.emitted + stats.dropped.total);
 		bounded.pipeline.close();
+	});
+
+	it('counts a repeat summary shed for a more severe message as lost, keeping the accounting exact', () => {
+		const { send, pipeline } = make({ dedupeWindowMs: 1000, batchSize: 100, batchMaxWaitMs: 10_000, maxQueue: 2 });
+		for (let i = 0; i < 3; i++) send('<30>Mar 24 12:04:10 pve1 pvestatd[1]: got timeout');
+		jest.advanceTimersByTime(1000);
+		expect(pipeline.snapshot()).toMatchObject({ queued: 2, repeatSummaries: 1, repeatSummariesLost: 0 });
+		send('<27>Mar 24 12:04:10 pve1 pvestatd[1]: failed');
+		const stats = pipeline.snapshot();
+		expect(stats).toMatchObject({ received: 4, queued: 2, repeatSummaries: 0, repeatSummariesLost: 1, dropped: { deduplicated: 2, queueFull: 0, total: 2 } });
+		expect(stats.received).toBe(stats.emitted - stats.repeatSummaries + stats.dropped.total + stats.queued);
+		pipeline.close();
+	});
+
+	it('under a 100k flood at the default rate and queue, stays bounded and keeps every error line', () => {
+		const { send, items, pipeline } = make({ ratePerSecond: 100, maxQueue: 10_000 });
+		const errors: string[] = [];
+		let peakQueued = 0;
+		for (let i = 0; i < 100_000; i++) {
+			// One line in a hundred is an error (PRI 27 = daemon.err) or worse (PRI 24 = daemon.emerg); the rest info and debug.
+			if (i % 100 === 50) {
+				const line = `${i % 200 === 50 ? '<27>' : '<24>'}Mar 24 12:04:10 pve1 pvedaemon[1]: failure ${i}`;
+				errors.push(`failure ${i}`);
+				send(line);
+			} else {
+				send(`${i % 2 ? '<30>' : '<31>'}Mar 24 12:04:10 pve1 pvestatd[1]: status ${i}`);
+			}
+			peakQueued = Math.max(peakQueued, pipeline.snapshot().queued);
+		}
+		expect(peakQueued).toBe(10_000);
+		const flooded = pipeline.snapshot();
+		expect(flooded.queueFullBySeverity).toMatchObject({ emergency: 0, alert: 0, critical: 0, error: 0, warning: 0, notice: 0 });
+		expect(flooded.dropped.queueFull).toBe(flooded.queueFullBySeverity.info + flooded.queueFullBySeverity.debug);
+		// The queue drains at 100 per second.
+		jest.advanceTimersByTime(101_000);
+		const emitted = items().map((item) => item.message);
+		const kept = new Set(emitted);
+		expect(errors.filter((message) => !kept.has(message))).toEqual([]);
+		const stats = pipeline.snapshot();
+		expect(stats).toMatchObject({ received: 100_000, queued: 0 });
+		expect(stats.received).toBe(stats.emitted + stats.dropped.total);
+		expect(stats.dropped.total).toBe(stats.dropped.queueFull);
+		// Arrival order is kept among what was emitted.
+		const index = (message: string) => Number(message.replace(/\D+/g, ''));
+		expect(emitted.map(index)).toEqual([...emitted.map(index)].sort((a, b) => a - b));
+		pipeline.close();
 	});
 
 	it('attaches counters to each emitted item on request', () => {

@@ -46,6 +46,41 @@ export function createTicket(call: Call): unknown {
 	return res;
 }
 
+/** A path segment no ACL uses, to ask whether a privilege propagates below a path. */
+const PROBE = '\u0000propagation-probe';
+
+/**
+ * Paths `/access/permissions` lists without `path`: PVE RPCEnvironment.pm `get_effective_permissions` (the
+ * top-level paths, every ACL path and every pool member's `/vms/<id>` / `/storage/<id>`); PBS
+ * src/api2/access/mod.rs `list_permissions` (every node of the ACL tree plus `/`, `/access`, `/datastore`,
+ * `/remote`, `/system`). Paths without any privilege are left out by the caller.
+ */
+function permissionPaths(world: WorldBase): string[] {
+	const paths = new Set<string>();
+	const aclPaths = world.access.acl.map((e) => e.path);
+	if (world.product === 'pbs') {
+		for (const p of ['/', '/access', '/datastore', '/remote', '/system']) paths.add(p);
+		for (const p of aclPaths) {
+			const parts = p.split('/').filter(Boolean);
+			for (let i = 1; i <= parts.length; i++) paths.add('/' + parts.slice(0, i).join('/'));
+		}
+	} else {
+		for (const p of ['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms', ...aclPaths]) paths.add(p);
+		const pools = (world as WorldBase & { cluster?: { pools?: Map<string, { vms: number[]; storages: string[] }> } }).cluster?.pools;
+		for (const pool of pools?.values() ?? []) {
+			for (const vmid of pool.vms) paths.add(`/vms/${vmid}`);
+			for (const s of pool.storages) paths.add(`/storage/${s}`);
+		}
+	}
+	return [...paths].sort();
+}
+
+/** Token list entry: PVE `{tokenid, expire, privsep, comment}`; PBS ApiToken `{tokenid: user@realm!name, comment, enable, expire}` (no privsep). */
+function tokenEntry(world: WorldBase, userid: string, t: { id: string; expire: number; privsep: 0 | 1; comment?: string }): Record<string, unknown> {
+	if (world.product === 'pbs') return { tokenid: `${userid}!${t.id}`, comment: t.comment, enable: true, expire: t.expire };
+	return { tokenid: t.id, expire: t.expire, privsep: t.privsep, comment: t.comment };
+}
+
 export function registerAccess<W extends WorldBase>(reg: HandlerRegistry<W>): void {
 	reg.on('POST', '/access/ticket', createTicket as (c: Call<W>) => unknown);
 	reg.on('GET', '/access/ticket', () => null);
@@ -65,13 +100,16 @@ export function registerAccess<W extends WorldBase>(reg: HandlerRegistry<W>): vo
 		if (authId !== call.identity.authId && !call.world.access.privileges(call.identity.authId, '/access').has(call.world.product === 'pve' ? 'Sys.Audit' : 'Sys.Audit')) {
 			throw new ApiError(403, call.world.product === 'pve' ? 'Permission check failed (/access, Sys.Audit)' : 'permission check failed');
 		}
-		const paths = call.params.path ? [String(call.params.path)] : ['/', ...new Set(call.world.access.acl.map((e) => e.path))];
-		const out: Record<string, Record<string, number>> = {};
+		const pbs = call.world.product === 'pbs';
+		const paths = call.params.path ? [String(call.params.path)] : permissionPaths(call.world);
+		const out: Record<string, Record<string, number | boolean>> = {};
 		for (const p of paths) {
 			const privs = call.world.access.privileges(authId, p);
 			if (!privs.size) continue;
+			// The value is the propagate bit: whether the privilege also holds below the path.
+			const below = call.world.access.privileges(authId, `${p === '/' ? '' : p}/${PROBE}`);
 			out[p] = {};
-			for (const x of [...privs].sort()) out[p][x] = 1;
+			for (const x of [...privs].sort()) out[p][x] = pbs ? below.has(x) : below.has(x) ? 1 : 0;
 		}
 		return out;
 	});
@@ -91,12 +129,12 @@ export function registerAccess<W extends WorldBase>(reg: HandlerRegistry<W>): vo
 	});
 	reg.on('GET', '/access/roles', (call) => Object.entries(call.world.access.roles).map(([roleid, privs]) => (call.world.product === 'pve' ? { roleid, privs: privs.join(','), special: 1 } : { roleid, comment: '' })));
 	reg.on('GET', '/access/users', (call) =>
-		[...call.world.access.users.values()].map((u) => ({ userid: u.userid, enable: u.enable, expire: u.expire, firstname: u.firstname, lastname: u.lastname, email: u.email, comment: u.comment, realm_type: u.userid.split('@')[1], tokens: [...u.tokens.values()].map((t) => ({ tokenid: t.id, expire: t.expire, privsep: t.privsep, comment: t.comment })) })).map((u) => JSON.parse(JSON.stringify(u))),
+		[...call.world.access.users.values()].map((u) => ({ userid: u.userid, enable: u.enable, expire: u.expire, firstname: u.firstname, lastname: u.lastname, email: u.email, comment: u.comment, realm_type: u.userid.split('@')[1], tokens: [...u.tokens.values()].map((t) => tokenEntry(call.world, u.userid, t)) })).map((u) => JSON.parse(JSON.stringify(u))),
 	);
 	reg.on('GET', '/access/users/{userid}/token', (call) => {
 		const u = call.world.access.users.get(String(call.params.userid));
 		if (!u) throw new ApiError(500, `no such user ('${call.params.userid}')`);
-		return [...u.tokens.values()].map((t) => ({ tokenid: t.id, expire: t.expire, privsep: t.privsep, comment: t.comment })).map((x) => JSON.parse(JSON.stringify(x)));
+		return [...u.tokens.values()].map((t) => tokenEntry(call.world, u.userid, t)).map((x) => JSON.parse(JSON.stringify(x)));
 	});
 	reg.on('POST', '/access/users/{userid}/token/{tokenid}', (call) => {
 		const userid = String(call.params.userid);

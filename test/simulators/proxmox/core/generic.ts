@@ -24,5 +24,5 @@ export function genericAnswer(call: Call<WorldBase>): unknown {
 		});
 		return task.upid;
 	}
-	return sampleFromSchema(returns);
+	return sampleFromSchema(returns, 0, call.world.product);
 }

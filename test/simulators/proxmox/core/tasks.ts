@@ -77,7 +77,7 @@ export interface TaskFailure {
 }
 
 /** Local time with offset, as PBS writes it in task logs (UTC here). */
-function rfc3339(ms: number): string {
+export function rfc3339(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.\d+Z$/, '+00:00');
 }
 
@@ -106,9 +106,10 @@ export class TaskManager {
 	}
 
 	/** Records a finished task straight away (seed history). */
-	addFinished(p: { node: string; type: string; id: string; authId: string; starttime: number; duration: number; lines: string[] }): Task {
-		const task = this.create(p.node, p.type, p.id, p.authId, p.starttime, {});
+	addFinished(p: { node: string; type: string; id: string; authId: string; starttime: number; duration: number; lines: string[]; meta?: Record<string, unknown> }): Task {
+		const task = this.create(p.node, p.type, p.id, p.authId, p.starttime, p.meta ?? {});
 		task.log = p.lines.map((t, i) => ({ n: i + 1, t }));
+		task.createdMs = 0;
 		task.running = false;
 		task.endtime = p.starttime + p.duration;
 		task.exitstatus = exitStatusFromLog(task.log);

@@ -2,9 +2,11 @@ import { X509Certificate } from 'crypto';
 import { ApiError } from '../core/errors';
 import type { HandlerRegistry } from '../core/world';
 import { listTasks, stopTask, taskLog, taskStatus } from '../core/taskApi';
-import { groupKey, snapshotPath, type Datastore, type PbsCall, type PbsSnapshot, type PbsWorld } from './model';
+import { groupKey, snapshotPath, type Datastore, type PbsCall, type PbsJob, type PbsSnapshot, type PbsWorld } from './model';
 import { pruneSelection } from './prune';
-import { forget, keepOptions, runGc, runPruneDatastore, runSync, runVerify, startJob } from './jobs';
+import { forget, keepOptions, runGc, runPruneDatastore, runPruneJob, runSync, runVerify, runVerifyJob, startJob } from './jobs';
+import { newDatastore } from './seed';
+import { nextCalendarEvent } from '../core/calendar';
 
 function store(call: PbsCall): Datastore {
 	const name = String(call.params.store ?? call.params.name);
@@ -32,6 +34,98 @@ function findSnapshot(call: PbsCall, ds: Datastore): PbsSnapshot {
 }
 
 const usage = (ds: Datastore) => ({ total: ds.total, used: ds.used, avail: ds.total - ds.used });
+
+const datastoreConfig = (d: Datastore) => ({ name: d.name, path: d.path, ...(d.comment ? { comment: d.comment } : {}), ...(d.gcSchedule ? { 'gc-schedule': d.gcSchedule } : {}), 'notification-mode': d['notification-mode'] });
+
+/** JobScheduleStatus (server/jobstate.rs `compute_schedule_status`): next run counted from the last run's end. */
+function jobSchedule(w: PbsWorld, key: string, schedule: string | undefined): Record<string, unknown> {
+	const run = w.pbs.jobRuns.get(key);
+	const out: Record<string, unknown> = {};
+	if (run) Object.assign(out, { 'last-run-upid': run.upid, 'last-run-state': run.state, 'last-run-endtime': run.endtime });
+	const next = schedule ? nextCalendarEvent(schedule, run?.endtime ?? w.clock.now()) : undefined;
+	if (next !== undefined) out['next-run'] = next;
+	return out;
+}
+
+/** GarbageCollectionJobStatus (src/api2/admin/datastore.rs `garbage_collection_status`): the last status flattened, schedule, last run, duration. */
+function gcJobStatus(w: PbsWorld, ds: Datastore): Record<string, unknown> {
+	const out: Record<string, unknown> = { store: ds.name, ...ds.gcStatus };
+	if (ds.gcSchedule) out.schedule = ds.gcSchedule;
+	const run = w.pbs.jobRuns.get(`garbage_collection/${ds.name}`);
+	if (run) {
+		Object.assign(out, { 'last-run-endtime': run.endtime, 'last-run-state': run.state });
+		const started = w.tasks.get(run.upid)?.starttime;
+		if (started !== undefined) out.duration = run.endtime - started;
+	}
+	const next = ds.gcSchedule ? nextCalendarEvent(ds.gcSchedule, run?.endtime ?? w.clock.now()) : undefined;
+	if (next !== undefined) out['next-run'] = next;
+	return out;
+}
+
+/**
+ * DataStoreStatusListItem (src/api2/status.rs, PBS 4 pbs-api-types): usage, the month RRD as `history` (30 min
+ * steps, null before the datastore existed), a least-squares `estimated-full-date`, the last GC status, and
+ * `mount-status`/`backend-type`.
+ */
+function datastoreUsage(w: PbsWorld, d: Datastore): Record<string, unknown> {
+	const delta = 1800;
+	const now = w.clock.now();
+	const start = Math.floor((now - 30 * 86400) / delta) * delta;
+	const created = d.snapshots.reduce((m, s) => Math.min(m, s.time), now) - 3600;
+	const current = d.used / d.total;
+	const history: Array<number | null> = [];
+	const xs: number[] = [];
+	const ys: number[] = [];
+	for (let t = start; t <= now; t += delta) {
+		if (t < created) {
+			history.push(null);
+			continue;
+		}
+		const u = current * Math.min(1, (t - created) / Math.max(1, now - created)) * 0.9 + current * 0.1;
+		history.push(u);
+		xs.push(t);
+		ys.push(u);
+	}
+	const out: Record<string, unknown> = { store: d.name, ...usage(d), history, 'history-start': start, 'history-delta': delta, 'gc-status': { ...d.gcStatus }, 'mount-status': 'nonremovable', 'backend-type': 'filesystem' };
+	if (xs.length >= 7) {
+		const n = xs.length;
+		const mx = xs.reduce((a, b) => a + b, 0) / n;
+		const my = ys.reduce((a, b) => a + b, 0) / n;
+		const b = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+		const a = my - b * mx;
+		out['estimated-full-date'] = b !== 0 ? Math.floor((1 - a) / b) : 0;
+	}
+	return out;
+}
+
+/** NodeStatus (src/api2/node/status.rs): /proc figures that drift with the simulated clock. */
+function nodeStatus(w: PbsWorld): Record<string, unknown> {
+	const now = w.clock.now();
+	const wave = (period: number, phase = 0) => (Math.sin((now / period) * 2 * Math.PI + phase) + 1) / 2;
+	const total = 32 * 1024 ** 3;
+	const used = Math.round(total * (0.31 + 0.08 * wave(3600)));
+	const swapTotal = 8 * 1024 ** 3;
+	const swapUsed = 12 * 1024 ** 2;
+	const rootTotal = 100 * 1024 ** 3;
+	const rootUsed = Math.round(rootTotal * 0.073);
+	const load = (p: number, phase = 0) => Math.round((0.08 + 0.9 * wave(p, phase)) * 100) / 100;
+	const release = '6.14.8-2-pve';
+	const version = '#1 SMP PREEMPT_DYNAMIC PMX 6.14.8-2 (2025-07-22T10:04Z)';
+	return {
+		memory: { total, used, free: total - used },
+		swap: { total: swapTotal, used: swapUsed, free: swapTotal - swapUsed },
+		root: { total: rootTotal, used: rootUsed, avail: rootTotal - rootUsed },
+		uptime: now - w.pbs.bootTime,
+		loadavg: [load(300), load(900, 1), load(2700, 2)],
+		kversion: `Linux ${release} ${version}`,
+		'current-kernel': { sysname: 'Linux', release, version, machine: 'x86_64' },
+		cpuinfo: { model: 'Intel(R) Xeon(R) E-2236 CPU @ 3.40GHz', sockets: 1, cpus: 12 },
+		cpu: Math.round((0.02 + 0.1 * wave(600)) * 10000) / 10000,
+		wait: Math.round(0.004 * wave(700, 2) * 10000) / 10000,
+		info: { fingerprint: w.fingerprint.toLowerCase() },
+		'boot-info': { mode: 'efi', secureboot: false },
+	};
+}
 
 function jobCrud(reg: HandlerRegistry<PbsWorld>, path: string, pick: (w: PbsWorld) => Map<string, { id: string; [k: string]: string | number | boolean }>) {
 	reg.on('GET', path, (call) => [...pick(call.world).values()].map((j) => ({ ...j })));
@@ -64,11 +158,11 @@ function jobCrud(reg: HandlerRegistry<PbsWorld>, path: string, pick: (w: PbsWorl
 
 export function registerPbs(reg: HandlerRegistry<PbsWorld>): void {
 	reg.on('GET', '/version', (call) => ({ ...call.world.pbs.version }));
+	// src/api2/ping.rs: a constant `{"pong": true}`.
+	reg.on('GET', '/ping', () => ({ pong: true }));
 	reg.on('GET', '/admin/datastore', (call) => [...call.world.pbs.datastores.values()].filter((d) => canSee(call, d.name, ['Datastore.Audit', 'Datastore.Backup', 'Datastore.Read'])).map((d) => ({ store: d.name, ...(d.comment ? { comment: d.comment } : {}) })));
 	reg.on('GET', '/status/datastore-usage', (call) =>
-		[...call.world.pbs.datastores.values()]
-			.filter((d) => canSee(call, d.name, ['Datastore.Audit', 'Datastore.Backup']))
-			.map((d) => ({ store: d.name, ...usage(d), 'gc-status': d.lastGc ?? {}, history: Array.from({ length: 30 }, (_, i) => (d.used / d.total) * (0.9 + i / 300)), 'history-start': call.world.clock.now() - 30 * 86400, 'history-delta': 86400, 'estimated-full-date': call.world.clock.now() + 400 * 86400 })),
+		[...call.world.pbs.datastores.values()].filter((d) => canSee(call, d.name, ['Datastore.Audit', 'Datastore.Backup'])).map((d) => datastoreUsage(call.world, d)),
 	);
 	reg.on('GET', '/admin/datastore/{store}/status', (call) => {
 		const ds = store(call);
@@ -78,7 +172,7 @@ export function registerPbs(reg: HandlerRegistry<PbsWorld>): void {
 			counts[s.type].snapshots++;
 		}
 		for (const t of Object.keys(counts)) counts[t].groups = new Set(ds.snapshots.filter((s) => s.type === t).map((s) => s.id)).size;
-		return { ...usage(ds), ...(call.params.verbose === 1 ? { counts, 'gc-status': ds.lastGc ?? {} } : {}) };
+		return { ...usage(ds), ...(call.params.verbose === 1 ? { counts, 'gc-status': { ...ds.gcStatus } } : {}) };
 	});
 	reg.on('GET', '/admin/datastore/{store}/groups', (call) => {
 		const ds = store(call);
@@ -127,7 +221,17 @@ export function registerPbs(reg: HandlerRegistry<PbsWorld>): void {
 		findSnapshot(call, store(call)).protected = call.params.protected === 1;
 		return null;
 	});
-	reg.on('GET', '/admin/datastore/{store}/gc', (call) => ({ store: store(call).name, ...(store(call).lastGc ?? { 'removed-bytes': 0 }) }));
+	reg.on('GET', '/admin/datastore/{store}/gc', (call) => gcJobStatus(call.world, store(call)));
+	// src/api2/admin/gc.rs: one GarbageCollectionJobStatus per datastore the caller may audit; `/admin/gc/{store}` is a one-element list.
+	const gcList = (call: PbsCall) =>
+		[...call.world.pbs.datastores.values()]
+			.filter((d) => (call.params.store === undefined || d.name === call.params.store) && canSee(call, d.name, ['Datastore.Audit', 'Datastore.Modify']))
+			.map((d) => gcJobStatus(call.world, d));
+	reg.on('GET', '/admin/gc', gcList);
+	reg.on('GET', '/admin/gc/{store}', (call) => {
+		store(call);
+		return gcList(call);
+	});
 	reg.on('POST', '/admin/datastore/{store}/gc', (call) => runGc(call, store(call)));
 	reg.on('POST', '/admin/datastore/{store}/verify', (call) => runVerify(call, store(call)));
 	reg.on('POST', '/admin/datastore/{store}/prune-datastore', (call) => runPruneDatastore(call, store(call)));
@@ -139,21 +243,20 @@ export function registerPbs(reg: HandlerRegistry<PbsWorld>): void {
 		if (call.params['dry-run'] !== 1) for (const [s, m] of marks) if (m === 'remove') forget(ds, s);
 		return out;
 	});
-	reg.on('GET', '/config/datastore', (call) => [...call.world.pbs.datastores.values()].map((d) => ({ name: d.name, path: d.path, ...(d.comment ? { comment: d.comment } : {}), 'notification-mode': d['notification-mode'] })));
-	reg.on('GET', '/config/datastore/{name}', (call) => {
-		const d = store(call);
-		return { name: d.name, path: d.path, ...(d.comment ? { comment: d.comment } : {}), 'notification-mode': d['notification-mode'], digest: 'e'.repeat(64) };
-	});
+	reg.on('GET', '/config/datastore', (call) => [...call.world.pbs.datastores.values()].map(datastoreConfig));
+	reg.on('GET', '/config/datastore/{name}', (call) => ({ ...datastoreConfig(store(call)), digest: 'e'.repeat(64) }));
 	reg.on('PUT', '/config/datastore/{name}', (call) => {
 		const d = store(call);
 		if (call.params['notification-mode']) d['notification-mode'] = call.params['notification-mode'] as Datastore['notification-mode'];
 		if (call.params.comment !== undefined) d.comment = String(call.params.comment);
+		if (call.params['gc-schedule'] !== undefined) d.gcSchedule = String(call.params['gc-schedule']);
+		if (String(call.params.delete ?? '').split(',').includes('gc-schedule')) d.gcSchedule = undefined;
 		return null;
 	});
 	reg.on('POST', '/config/datastore', (call) => {
 		const name = String(call.params.name);
 		if (call.world.pbs.datastores.has(name)) throw new ApiError(400, `datastore '${name}' already exists.`);
-		const ds: Datastore = { name, path: String(call.params.path), total: 2048 * 1024 ** 3, used: 0, garbage: 0, comment: call.params.comment as string | undefined, 'notification-mode': (call.params['notification-mode'] as Datastore['notification-mode']) ?? 'legacy-sendmail', snapshots: [], groupNotes: new Map() };
+		const ds = newDatastore(name, String(call.params.path), 2048 * 1024 ** 3, { comment: call.params.comment as string | undefined, 'notification-mode': (call.params['notification-mode'] as Datastore['notification-mode']) ?? 'legacy-sendmail', gcSchedule: call.params['gc-schedule'] as string | undefined });
 		return startJob(call, 'create-datastore', name, ds, async (ctx) => {
 			ctx.log(`Chunkstore create: 1%`);
 			await ctx.sleep(500);
@@ -172,22 +275,24 @@ export function registerPbs(reg: HandlerRegistry<PbsWorld>): void {
 		call.world.pbs.remotes.set(name, r);
 		return null;
 	});
-	reg.on('GET', '/admin/sync', (call) => [...call.world.pbs.syncJobs.values()].map((j) => ({ ...j, 'next-run': call.world.clock.now() + 3600 })));
+	// src/api2/admin/{sync,verify,prune}.rs: the job config plus its JobScheduleStatus (server/jobstate.rs).
+	const jobList = (jobtype: string, pick: (w: PbsWorld) => Map<string, PbsJob>) => (call: PbsCall) =>
+		[...pick(call.world).values()]
+			.filter((j) => (call.params.store === undefined || j.store === call.params.store) && canSee(call, String(j.store), ['Datastore.Audit', 'Datastore.Verify', 'Datastore.Modify', 'Datastore.Prune', 'Datastore.Backup']))
+			.map((j) => ({ ...j, ...jobSchedule(call.world, `${jobtype}/${j.id}`, j.schedule === undefined ? undefined : String(j.schedule)) }));
+	reg.on('GET', '/admin/sync', jobList('syncjob', (w) => w.pbs.syncJobs));
+	reg.on('GET', '/admin/verify', jobList('verificationjob', (w) => w.pbs.verifyJobs));
+	reg.on('GET', '/admin/prune', jobList('prunejob', (w) => w.pbs.pruneJobs));
 	reg.on('POST', '/admin/sync/{id}/run', (call) => runSync(call, String(call.params.id)));
-	reg.on('POST', '/admin/verify/{id}/run', (call) => {
-		const job = call.world.pbs.verifyJobs.get(String(call.params.id));
+	const jobStore = (call: PbsCall, job: PbsJob | undefined): [PbsJob, Datastore] => {
 		if (!job) throw new ApiError(400, `job '${call.params.id}' does not exist.`);
 		const ds = call.world.pbs.datastores.get(String(job.store));
 		if (!ds) throw new ApiError(400, `no such datastore '${job.store}'`);
-		return runVerify({ ...call, params: { ...call.params, 'ignore-verified': job['ignore-verified'] ? 1 : 0 } }, ds, String(job.id));
-	});
-	reg.on('POST', '/admin/prune/{id}/run', (call) => {
-		const job = call.world.pbs.pruneJobs.get(String(call.params.id));
-		if (!job) throw new ApiError(400, `job '${call.params.id}' does not exist.`);
-		const ds = call.world.pbs.datastores.get(String(job.store));
-		if (!ds) throw new ApiError(400, `no such datastore '${job.store}'`);
-		return runPruneDatastore(call, ds, String(job.id), keepOptions(job));
-	});
+		return [job, ds];
+	};
+	reg.on('POST', '/admin/verify/{id}/run', (call) => runVerifyJob(call, ...jobStore(call, call.world.pbs.verifyJobs.get(String(call.params.id)))));
+	reg.on('POST', '/admin/prune/{id}/run', (call) => runPruneJob(call, ...jobStore(call, call.world.pbs.pruneJobs.get(String(call.params.id)))));
+	reg.on('GET', '/nodes/{node}/status', (call) => nodeStatus(call.world));
 	reg.on('GET', '/nodes/{node}/tasks', listTasks);
 	reg.on('GET', '/nodes/{node}/tasks/{upid}', (call) => {
 		taskStatus(call);

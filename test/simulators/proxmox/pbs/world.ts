@@ -22,7 +22,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 	access.createUser('root@pam', defaults.rootPassword, { email: 'root@sim.local' });
 	access.createToken('root@pam', 'sim', { secret: defaults.tokenSecret, privsep: false, comment: 'simulator default token' });
 	access.createUser('sync@pbs', undefined);
-	const pbs = emptyPbs();
+	const pbs = emptyPbs(clock.now() - 23 * 86400 - 4 * 3600 - 17 * 60);
 	const node = opts.nodes[0];
 	const world: PbsWorld = {
 		opts,
@@ -43,7 +43,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 		pbs,
 		notify: new NotificationHub(new NotificationConfig('pbs')),
 	};
-	if (opts.seed === 'estate') seedPbs(pbs, clock.now());
+	if (opts.seed === 'estate') seedPbs(world);
 	const registry = new HandlerRegistry<PbsWorld>();
 	registerAccess(registry);
 	registerPbs(registry);

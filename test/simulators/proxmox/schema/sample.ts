@@ -1,11 +1,12 @@
-import type { ParamSchema } from './types';
+import type { ParamSchema, Product } from './types';
 
 /**
  * Data shaped by a method's `returns` schema, for endpoints without a state model: right types,
  * every required field, enums and minimums respected. Deterministic so tests can compare.
  */
-export function sampleFromSchema(schema: ParamSchema | undefined, depth = 0): unknown {
+export function sampleFromSchema(schema: ParamSchema | undefined, depth = 0, product: Product = 'pve'): unknown {
 	if (!schema || depth > 6) return null;
+	if (product === 'pbs') return jsonBooleans(sampleFromSchema(schema, depth, 'pve'), schema);
 	const type = schema.type ?? (schema.properties ? 'object' : 'null');
 	switch (type) {
 		case 'null':
@@ -51,4 +52,21 @@ function sampleString(schema: ParamSchema): string {
 	if (typeof schema.format === 'string' && FORMAT_SAMPLES[schema.format]) return FORMAT_SAMPLES[schema.format];
 	const min = schema.minLength ?? 0;
 	return 'x'.repeat(Math.max(min, 1));
+}
+
+/**
+ * PBS answers are serde_json: booleans are JSON `true`/`false`, never PVE's 0/1 (proxmox-schema `BooleanSchema`,
+ * `#[serde]` structs). Converts every value the `returns` schema declares boolean; other values stay as they are.
+ */
+export function jsonBooleans(value: unknown, schema: ParamSchema | undefined): unknown {
+	if (!schema || value === null || value === undefined) return value;
+	if (schema.type === 'boolean') return typeof value === 'number' || typeof value === 'string' ? value === 1 || value === '1' || value === 'true' : value;
+	if (Array.isArray(value)) return schema.items ? value.map((v) => jsonBooleans(v, schema.items)) : value;
+	if (typeof value === 'object' && schema.properties) {
+		const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = jsonBooleans(v, schema.properties[k] ?? extra);
+		return out;
+	}
+	return value;
 }

@@ -40,17 +40,28 @@ describe('PBS datastores, snapshots and jobs', () => {
 		expect((await get('/admin/datastore/backup/snapshots?backup-type=vm&backup-id=101')).data).toHaveLength(13);
 	});
 
-	it('runs GC as a task with a PBS UPID and reclaims forgotten space', async () => {
+	it('runs GC as a task with a PBS UPID; forgotten chunks stay pending for 24 h 5 min, then are reclaimed', async () => {
 		const before = (await get('/admin/datastore/backup/status')).data.used;
+		// pbs-datastore datastore.rs garbage_collection: chunks touched (atime) after the cutoff are only "pending".
+		const first = await call(sim, 'POST', '/admin/datastore/backup/gc', { token });
+		await waitTask(sim, token, first.json.data);
+		const gc1 = (await get('/admin/gc/backup')).data[0];
+		expect(gc1).toMatchObject({ store: 'backup', upid: first.json.data, 'removed-bytes': 0, 'last-run-state': 'OK' });
+		expect(gc1['pending-bytes']).toBeGreaterThan(0);
+		sim.control.advanceClock(24 * 3600 + 600);
 		const r = await call(sim, 'POST', '/admin/datastore/backup/gc', { token });
 		expect(r.json.data).toMatch(/^UPID:pbs:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8,16}:[0-9A-F]{8}:garbage_collection:backup:root@pam!sim:$/);
 		expect(decodeUpid('pbs', r.json.data)).toMatchObject({ node: 'pbs', type: 'garbage_collection', id: 'backup', user: 'root@pam!sim' });
 		const done = await waitTask(sim, token, r.json.data);
 		expect(done).toMatchObject({ status: 'stopped', exitstatus: 'OK', worker_type: 'garbage_collection', worker_id: 'backup', user: 'root@pam!sim', tokenid: 'sim' });
 		expect((await get('/admin/datastore/backup/status')).data.used).toBeLessThan(before);
-		const log = (await get(`/nodes/localhost/tasks/${encodeURIComponent(r.json.data)}/log`)).data.map((l: { t: string }) => l.t);
+		const log = (await get(`/nodes/localhost/tasks/${encodeURIComponent(r.json.data)}/log?limit=0`)).data.map((l: { t: string }) => l.t);
 		expect(log).toContainEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00: Start GC phase2 \(sweep unused chunks\)$/));
+		expect(log).toContainEqual(expect.stringMatching(/: Removed garbage: [\d.]+ (KiB|MiB|GiB)$/));
 		expect(log.at(-1)).toMatch(/: TASK OK$/);
+		const gc2 = (await get('/admin/datastore/backup/gc')).data;
+		expect(gc2).toMatchObject({ store: 'backup', upid: r.json.data, 'pending-bytes': 0 });
+		expect(gc2['removed-bytes']).toBe(gc1['pending-bytes']);
 	});
 
 	it('verifies, and a failure ends the task with an error', async () => {
@@ -73,7 +84,8 @@ describe('PBS datastores, snapshots and jobs', () => {
 		expect((await get('/admin/datastore/backup/snapshots?backup-type=vm&backup-id=100')).data).toHaveLength(7);
 		const tasks = await get('/nodes/localhost/tasks?store=backup&typefilter=prune');
 		expect(tasks.data).toHaveLength(1);
-		expect(tasks.data[0]).toMatchObject({ worker_type: 'prune', worker_id: 'backup', status: 'OK' });
+		// src/api2/admin/datastore.rs prune_datastore: worker id `<store>:<namespace>` (root namespace: empty).
+		expect(tasks.data[0]).toMatchObject({ worker_type: 'prune', worker_id: 'backup:', status: 'OK' });
 	});
 
 	it('runs sync jobs against remotes', async () => {

@@ -8,6 +8,7 @@ import { validateParams, type RawParams } from '../schema/validate';
 import { extractParams, isUploadPath, readBody } from './request';
 import { sendData, sendError, sendExtjsError, sendJson, sendRaw } from './respond';
 import { genericAnswer } from '../core/generic';
+import { jsonBooleans } from '../schema/sample';
 import type { FaultSpec } from '../core/faults';
 
 const API_PREFIX = /^\/api2\/(json|extjs)(?=\/|$)/;
@@ -142,8 +143,10 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 			const handler = registry.get(method, route.template);
 			const call = { method, template: route.template, params: values, identity: who, world };
 			const result = handler ? await handler(call) : genericAnswer(call);
-			if (result instanceof Reply) return ok(result.data, result.attrs);
-			return ok(result);
+			// PBS (serde) sends booleans as JSON true/false wherever its schema declares them.
+			const typed = (data: unknown) => (product === 'pbs' ? jsonBooleans(data, route.info.returns) : data);
+			if (result instanceof Reply) return ok(typed(result.data), result.attrs);
+			return ok(typed(result));
 		} catch (e) {
 			if (res.headersSent || res.destroyed) return;
 			if (e instanceof ApiError) {

@@ -1,0 +1,229 @@
+/**
+ * The package in n8n 2.41.1 queue mode: main + 2 workers on real Redis and Postgres. Triggers
+ * listen on main only (one listener, one stream, one poller); workers run the executions; nothing
+ * is lost or delivered twice, under a syslog burst, under Gotify / ntfy streams of 500 messages,
+ * and across a restart of main (the stream cursor is static data, saved in Postgres).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startGotifySimulator, type GotifySimulator } from '../simulators/gotify';
+import { startNtfySimulator, type NtfySimulator } from '../simulators/ntfy';
+import { nodeOutput, type ExecutionSummary } from '../e2e/client';
+import { freePort, PACKAGE_NAME, packageProblemsInLog } from '../e2e/n8n';
+import { startQueueCluster, type QueueCluster } from './cluster';
+import { listenersOn, sendSyslogBurst } from './syslogLoad';
+
+/**
+ * Polls until `probe` returns a value. `progress` (optional) says how far it got, for the failure
+ * message; a probe that throws (e.g. the API answering 503 while Postgres is busy) is retried.
+ */
+async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, progress?: () => string): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let last: unknown;
+	while (Date.now() < deadline) {
+		try {
+			const value = await probe();
+			if (value !== undefined) return value;
+		} catch (error) {
+			last = error;
+		}
+		await new Promise((wake) => setTimeout(wake, 2000));
+	}
+	throw new Error(`Timed out waiting for ${what}${progress ? ` (${progress()})` : ''}${last ? `; last error: ${(last as Error).message}` : ''}`);
+}
+
+/**
+ * Waits until a trigger's items across a workflow's executions number at least `count`. Run data is
+ * read only when the number of finished executions changed: reading hundreds of executions with
+ * their data every second would load the main instance the test measures.
+ */
+async function waitForItems(cluster: QueueCluster, workflowId: string, nodeName: string, count: number, timeoutMs: number) {
+	let found: Array<Record<string, unknown>> = [];
+	let executionsRead = -1;
+	return await waitUntil(
+		`${count} items of ${nodeName}`,
+		async () => {
+			const finished = (await cluster.client.allExecutions(workflowId, false)).length;
+			if (finished === executionsRead) return undefined;
+			found = triggerItems(await cluster.client.allExecutions(workflowId), nodeName);
+			executionsRead = finished;
+			return found.length >= count ? found : undefined;
+		},
+		timeoutMs,
+		() => `${found.length} so far`,
+	);
+}
+
+/** Items a trigger emitted across all of a workflow's executions. */
+function triggerItems(executions: ExecutionSummary[], nodeName: string): Array<Record<string, unknown>> {
+	return executions.flatMap((execution) => nodeOutput(execution.data, nodeName));
+}
+
+function triggerWorkflow(name: string, node: Record<string, unknown>) {
+	return { name, nodes: [{ id: `0a0b0c0d-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`, typeVersion: 1, position: [0, 0], ...node }], connections: {} };
+}
+
+describe('queue mode: main + 2 workers on Redis and Postgres', () => {
+	let cluster: QueueCluster;
+
+	beforeAll(async () => {
+		cluster = await startQueueCluster({ workers: 2, concurrency: 5 });
+	}, 15 * 60_000);
+
+	afterAll(async () => {
+		await cluster?.stop();
+	}, 120_000);
+
+	it('installs the package on every instance: main and both workers load it without errors', () => {
+		for (const log of [cluster.main.state.logFile, ...cluster.workers.map((worker) => worker.logFile)]) {
+			expect(packageProblemsInLog(log, cluster.main.state.n8nDir)).toEqual([]);
+		}
+	});
+
+	it('a syslog burst of 5,000 lines at 1,000 lines/s becomes exactly 5,000 items, run on both workers, main listening alone', async () => {
+		const port = await freePort();
+		const workflowId = await cluster.client.createWorkflow(
+			triggerWorkflow('scale: syslog burst', {
+				name: 'Syslog Trigger',
+				type: `${PACKAGE_NAME}.syslogTrigger`,
+				parameters: { protocol: 'udpAndTcp', host: '127.0.0.1', port, output: 'batch', batchSize: 100, batchMaxWait: 1, options: { includeRaw: false } },
+			}),
+		);
+		await cluster.client.publish(workflowId);
+		try {
+			const listeners = await waitUntil('the syslog listener', async () => ((await listenersOn(port)).tcp.length ? listenersOn(port) : undefined), 60_000);
+			// One TCP and one UDP socket, both owned by main: workers never open trigger listeners.
+			expect(listeners.tcp).toEqual([cluster.main.child.pid]);
+			expect(listeners.udp).toEqual([cluster.main.child.pid]);
+
+			const sent = await sendSyslogBurst({ port, count: 5000, perSecond: 1000 });
+			expect(sent).toBe(5000);
+			const items = await waitForItems(cluster, workflowId, 'Syslog Trigger', 5000, 10 * 60_000);
+			const sequence = items.map((item) => String(item.message));
+			expect(sequence).toHaveLength(5000);
+			expect(new Set(sequence).size).toBe(5000);
+
+			const executions = await cluster.client.allExecutions(workflowId);
+			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+			const ids = executions.map((execution) => String(execution.id));
+			await waitUntil('the workers to log every execution', async () => {
+				const logged = cluster.executionsByWorker();
+				return ids.every((id) => logged.some((set) => set.has(id))) ? true : undefined;
+			}, 60_000);
+			const [first, second] = cluster.executionsByWorker();
+			expect(ids.filter((id) => first.has(id)).length).toBeGreaterThan(0);
+			expect(ids.filter((id) => second.has(id)).length).toBeGreaterThan(0);
+			// Each execution ran on exactly one worker.
+			expect(ids.filter((id) => first.has(id) && second.has(id))).toEqual([]);
+		} finally {
+			await cluster.client.unpublish(workflowId);
+		}
+	}, 15 * 60_000);
+
+	describe('with the Gotify and ntfy simulators', () => {
+		let gotify: GotifySimulator;
+		let ntfy: NtfySimulator;
+
+		beforeAll(async () => {
+			[gotify, ntfy] = await Promise.all([startGotifySimulator(), startNtfySimulator()]);
+		});
+
+		afterAll(async () => {
+			await Promise.all([gotify?.close(), ntfy?.close()]);
+		});
+
+		it('Gotify and ntfy triggers each deliver 500 messages exactly once, with one stream each', async () => {
+			const app = gotify.createApplication('admin', 'Proxmox');
+			const gotifyClient = gotify.createClient('admin', 'n8n');
+			const gotifyCredential = await cluster.client.createCredential({
+				name: 'scale Gotify',
+				type: 'proxmoxMcpGotifyApi',
+				data: { serverUrl: gotify.url, appToken: app.token, clientToken: gotifyClient.token, tlsMode: 'system' },
+			});
+			const ntfyCredential = await cluster.client.createCredential({
+				name: 'scale ntfy',
+				type: 'proxmoxMcpNtfyApi',
+				data: { serverUrl: ntfy.url, authentication: 'none', tlsMode: 'system' },
+			});
+			const gotifyWorkflow = await cluster.client.createWorkflow(
+				triggerWorkflow('scale: Gotify', { name: 'Gotify Trigger', type: `${PACKAGE_NAME}.gotifyTrigger`, parameters: { minPriority: 0 }, credentials: { proxmoxMcpGotifyApi: {} } }),
+				{ proxmoxMcpGotifyApi: { id: gotifyCredential, name: 'scale Gotify' } },
+			);
+			const ntfyWorkflow = await cluster.client.createWorkflow(
+				triggerWorkflow('scale: ntfy', { name: 'ntfy Trigger', type: `${PACKAGE_NAME}.ntfyTrigger`, parameters: { topics: 'scale' }, credentials: { proxmoxMcpNtfyApi: {} } }),
+				{ proxmoxMcpNtfyApi: { id: ntfyCredential, name: 'scale ntfy' } },
+			);
+			await cluster.client.publish(gotifyWorkflow);
+			await cluster.client.publish(ntfyWorkflow);
+			try {
+				await gotify.waitForStreams(1, 60_000);
+				await ntfy.waitForSubscribers(1, 60_000);
+				for (let index = 0; index < 500; index++) {
+					gotify.postMessage(app.token, { message: `gotify ${index}`, priority: 5 });
+					ntfy.publishDirect('scale', `ntfy ${index}`);
+					// A steady stream, not one write: the triggers see messages arrive while executions run.
+					if (index % 50 === 49) await new Promise((wake) => setImmediate(wake));
+				}
+				for (const [workflowId, nodeName, prefix] of [
+					[gotifyWorkflow, 'Gotify Trigger', 'gotify'],
+					[ntfyWorkflow, 'ntfy Trigger', 'ntfy'],
+				] as const) {
+					const items = await waitForItems(cluster, workflowId, nodeName, 500, 10 * 60_000);
+					const messages = items.map((item) => String(item.message));
+					expect(messages).toHaveLength(500);
+					expect(new Set(messages)).toEqual(new Set(Array.from({ length: 500 }, (_, index) => `${prefix} ${index}`)));
+				}
+				// One stream per trigger: the workers opened none.
+				expect(gotify.streamCount).toBe(1);
+				expect(ntfy.subscriberCount).toBe(1);
+			} finally {
+				await cluster.client.unpublish(gotifyWorkflow);
+				await cluster.client.unpublish(ntfyWorkflow);
+			}
+		}, 25 * 60_000);
+
+		it('a restart of main loses and repeats nothing: the ntfy cursor is static data in Postgres', async () => {
+			const credential = await cluster.client.createCredential({
+				name: 'scale ntfy restart',
+				type: 'proxmoxMcpNtfyApi',
+				data: { serverUrl: ntfy.url, authentication: 'none', tlsMode: 'system' },
+			});
+			const workflowId = await cluster.client.createWorkflow(
+				triggerWorkflow('scale: ntfy restart', { name: 'ntfy Trigger', type: `${PACKAGE_NAME}.ntfyTrigger`, parameters: { topics: 'restart' }, credentials: { proxmoxMcpNtfyApi: {} } }),
+				{ proxmoxMcpNtfyApi: { id: credential, name: 'scale ntfy restart' } },
+			);
+			await cluster.client.publish(workflowId);
+			await ntfy.waitForSubscribers(1, 60_000);
+			for (let index = 0; index < 50; index++) ntfy.publishDirect('restart', `before ${index}`);
+			await waitForItems(cluster, workflowId, 'ntfy Trigger', 50, 5 * 60_000);
+
+			const stopping = cluster.restartMain();
+			// Published while main is down or starting: the trigger must catch up from its cursor.
+			await waitUntil('main to drop its stream', async () => (ntfy.subscriberCount === 0 ? true : undefined), 60_000);
+			for (let index = 0; index < 50; index++) ntfy.publishDirect('restart', `while down ${index}`);
+			await stopping;
+			try {
+				const items = await waitForItems(cluster, workflowId, 'ntfy Trigger', 100, 5 * 60_000);
+				const messages = items.map((item) => String(item.message));
+				expect(messages).toHaveLength(100);
+				expect(new Set(messages).size).toBe(100);
+				expect(messages.filter((message) => message.startsWith('while down'))).toHaveLength(50);
+				// A sentinel published last arrives after anything replayed before it: with it in, a late
+				// duplicate would already be there.
+				ntfy.publishDirect('restart', 'sentinel');
+				const settled = await waitUntil('the sentinel', async () => {
+					const found = triggerItems(await cluster.client.allExecutions(workflowId), 'ntfy Trigger');
+					return found.some((item) => item.message === 'sentinel') ? found : undefined;
+				}, 3 * 60_000);
+				expect(settled).toHaveLength(101);
+			} finally {
+				await cluster.client.unpublish(workflowId);
+			}
+		}, 15 * 60_000);
+	});
+
+	it('keeps its data in Postgres: main created no SQLite database', () => {
+		expect(existsSync(join(cluster.main.state.userFolder, '.n8n', 'database.sqlite'))).toBe(false);
+	});
+});
