@@ -74,7 +74,7 @@ describe('answers that are not JSON', () => {
 		sim.control.injectFault({ method: 'GET', path: '^/cluster/resources$', kind: 'malformedJson', times: 1 });
 		const error = (await runNode(NODE, { resource: 'vm', operation: 'getMany' } as never, { credentials }).catch((e: Error) => e)) as NodeApiError;
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe(`Unexpected answer (not JSON) from ${sim.host}: {"data":[{"id":"qemu/100","type":"qemu","status":"runn`);
+		expect(error.message).toBe(`Unexpected answer (not JSON) from ${sim.host}:${sim.port}: {"data":[{"id":"qemu/100","type":"qemu","status":"runn`);
 	});
 
 	it('an nginx 502 page in front of pveproxy fails with the status', async () => {
