@@ -8,6 +8,8 @@ export const PACKAGE_HOMEPAGE = 'https://www.npmjs.com/package/n8n-nodes-proxmox
 export const README_SECTIONS = {
 	proxmox: 'proxmox-node',
 	proxmoxCredential: 'credential-proxmox-ve-api',
+	proxmoxBackupServer: 'proxmox-backup-server-node',
+	proxmoxBackupServerCredential: 'credential-proxmox-backup-server-api',
 	syslog: 'syslog-trigger',
 	syslogTls: 'forwarding-from-a-proxmox-host',
 	gotify: 'gotify',

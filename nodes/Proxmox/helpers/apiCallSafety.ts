@@ -9,28 +9,16 @@
  * DELETE is destructive; an endpoint missing from the catalogue is destructive unless it is a GET.
  */
 import type { SafetyVerdict } from '../../shared/aiGuard';
-import { REDACTED, Redactor } from '../../shared/transport';
+import { classifyApiCall, maskApiAnswer, SEGMENT as V, type ApiCallRules, type EndpointRule, type SecretAnswerRule } from '../../shared/actions/apiCallSafety';
 import { configChangeSafety, createSafety, retentionSafety, truthy } from './configSafety';
 import type { GuestKind } from './guests';
 
-/** A path segment: a `{variable}` of a template or a concrete value. */
-const V = '[^/]+';
 const GUEST = `^/nodes/${V}/(qemu|lxc)/${V}`;
-
-interface Rule {
-	/** Methods the rule applies to; writes (POST, PUT) when absent. */
-	methods?: string[];
-	path: RegExp;
-	reason: string;
-	/** Extra condition on the parameters. */
-	when?: (params: Record<string, unknown>) => boolean;
-	byReading?: boolean;
-}
 
 const re = (source: string) => new RegExp(source);
 
 /** Destructive endpoints, first match wins (DELETE is handled before). */
-export const DESTRUCTIVE_RULES: Rule[] = [
+export const DESTRUCTIVE_RULES: EndpointRule[] = [
 	{ methods: ['GET'], path: re(`${GUEST}/agent/file-read$`), reason: 'reads any file inside the guest', byReading: true },
 	{ methods: ['GET', 'POST', 'PUT'], path: /^\/access\/(ticket|openid\/login|vncticket)$/, reason: 'issues or checks login tickets', byReading: true },
 	{ path: /^\/access(\/|$)/, reason: 'changes users, groups, tokens, permissions, realms, TFA or passwords' },
@@ -61,28 +49,25 @@ export const DESTRUCTIVE_RULES: Rule[] = [
 	{ path: re(`^/nodes/${V}/apt/repositories$`), reason: 'changes where packages come from' },
 ];
 
-const SECRET_ANSWER_RULES: Array<{ path: RegExp; keys: string[] }> = [
+const SECRET_ANSWER_RULES: SecretAnswerRule[] = [
 	// POST/PUT /access/users/{userid}/token/{tokenid} answers the new secret as `value`.
 	{ path: re(`^/access/users/${V}/token/${V}$`), keys: ['value'] },
 ];
 
-export function apiCallSafety(method: string, path: string, params: Record<string, unknown>, known: boolean): SafetyVerdict {
-	const upper = method.toUpperCase();
-	if (upper === 'DELETE') return { safety: 'destructive', reason: 'every DELETE removes something' };
-	for (const rule of DESTRUCTIVE_RULES) {
-		if (!(rule.methods ?? ['POST', 'PUT']).includes(upper)) continue;
-		if (!rule.path.test(path)) continue;
-		if (rule.when && !rule.when(params)) continue;
-		return { safety: 'destructive', reason: rule.reason, ...(rule.byReading ? { byReading: true } : {}) };
-	}
-	if (upper === 'GET') return 'read';
+/** Writes no endpoint rule matched: retention, guest config changes, guest creation with `force`. */
+function writeSafety(method: string, path: string, params: Record<string, unknown>): SafetyVerdict {
 	const retention = retentionSafety(params);
 	if (retention !== 'write') return retention;
-	if (!known) return { safety: 'destructive', reason: 'the endpoint is not in the API schema, so its effect is unknown' };
 	const config = new RegExp(`${GUEST}/config$`).exec(path);
 	if (config) return configChangeSafety(config[1] as GuestKind, params);
-	if (upper === 'POST' && /^\/nodes\/[^/]+\/(qemu|lxc)$/.test(path)) return createSafety(params);
+	if (method === 'POST' && /^\/nodes\/[^/]+\/(qemu|lxc)$/.test(path)) return createSafety(params);
 	return 'write';
+}
+
+export const PVE_API_RULES: ApiCallRules = { destructive: DESTRUCTIVE_RULES, secretAnswers: SECRET_ANSWER_RULES, writeSafety };
+
+export function apiCallSafety(method: string, path: string, params: Record<string, unknown>, known: boolean): SafetyVerdict {
+	return classifyApiCall(PVE_API_RULES, method, path, params, known);
 }
 
 /** The guest kind of a `/config` write, when the verdict needs the current configuration. */
@@ -92,20 +77,7 @@ export function configWriteKind(method: string, path: string): GuestKind | undef
 	return match ? (match[1] as GuestKind) : undefined;
 }
 
-/** Answer fields that are secrets wherever they appear (tickets, passwords, keys, TFA recovery codes). */
-const SECRET_KEY = /^(ticket|csrfpreventiontoken|token|key|private-?key|privkey|recovery|keys|totp|otp)$|(password|passwd|secret)$|[-_]token$|^(password|secret)[-_]/i;
-
-const masker = new Redactor();
-
-/** Masks secrets in an API Call answer: secret-named fields everywhere, and per endpoint ones. */
+/** Masks secrets in a PVE API Call answer (nodes/shared/actions/apiCallSafety.ts). */
 export function maskSecrets<T>(data: T, path: string): T {
-	const extra = SECRET_ANSWER_RULES.filter((rule) => rule.path.test(path)).flatMap((rule) => rule.keys);
-	const top = extra.length && data && typeof data === 'object' && !Array.isArray(data) ? maskKeys(data as Record<string, unknown>, extra) : data;
-	return masker.fields(top, (key) => SECRET_KEY.test(key)) as T;
-}
-
-function maskKeys(data: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-	const out = { ...data };
-	for (const key of keys) if (key in out && out[key] !== null && out[key] !== undefined) out[key] = REDACTED;
-	return out;
+	return maskApiAnswer(PVE_API_RULES, data, path);
 }

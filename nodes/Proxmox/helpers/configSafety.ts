@@ -5,6 +5,7 @@
  * destroyed: PVE::QemuServer / PVE::LXC::Config delete the volume), and shrinking memory, swap or
  * CPUs below the current value (or resetting them to the default).
  */
+import { truthy } from '../../shared/actions/apiCallSafety';
 import type { SafetyVerdict } from '../../shared/aiGuard';
 import type { GuestKind } from './guests';
 
@@ -64,10 +65,6 @@ export function configChangeSafety(kind: GuestKind, params: Record<string, unkno
 		if (shrunk.length) return { safety: 'destructive', reason: `shrinks ${shrunk.map((key) => `${key} (${amount(current[key])} → ${amount(params[key])})`).join(', ')}` };
 	}
 	return 'write';
-}
-
-function truthy(value: unknown): boolean {
-	return value === true || value === 1 || /^(1|true|yes|on)$/i.test(String(value ?? ''));
 }
 
 /** Create/restore parameters that overwrite an existing guest (`force` with `archive`/`restore`/`ostemplate`). */

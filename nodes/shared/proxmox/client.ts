@@ -1,5 +1,5 @@
 /**
- * The one Proxmox API client of the package (PVE now, PBS later): every Proxmox node, trigger and
+ * The one Proxmox API client of the package (Proxmox VE and Backup Server): every Proxmox node, trigger and
  * credential test goes through it. Built on nodes/shared/transport (undici pool per credential,
  * keep-alive under pveproxy's 5 s, TLS modes); adds Proxmox auth (API token or ticket with CSRF),
  * cluster failover, error mapping and boolean normalisation.
@@ -21,6 +21,7 @@ import { encodeParams, type ProxmoxParams } from './encode';
 import { apiErrorFromResponse, ProxmoxApiError, ProxmoxAuthError, ProxmoxOutcomeUnknownError } from './errors';
 import { isSafeToRepeat, shouldFailOver } from './failover';
 import { assertSafeApiPath } from './validate';
+import { pbsPermissionHint, type PbsRequirement } from './pbs-privileges';
 import { forgetTicket, getCachedTicket, storeTicket, ticketKey, ticketState, type Ticket } from './tickets';
 
 export type ProxmoxMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -66,6 +67,11 @@ export interface ProxmoxClientOptions {
 	maxBodyBytes?: number;
 	/** Clock for ticket ages (tests). */
 	now?: () => number;
+	/**
+	 * PBS: the privilege an endpoint needs (from the node's schema catalogue), so a 403, which PBS
+	 * answers without naming it, says what to grant.
+	 */
+	requirementFor?: (method: ProxmoxMethod, path: string) => PbsRequirement | undefined;
 }
 
 const API_BASE = '/api2/json';
@@ -207,9 +213,15 @@ export class ProxmoxClient {
 		});
 	}
 
-	private parse<T>(response: HttpResponse, method: string, path: string, endpoint: ProxmoxEndpoint, options: ProxmoxRequestOptions): ProxmoxResponse<T> {
+	private parse<T>(response: HttpResponse, method: ProxmoxMethod, path: string, endpoint: ProxmoxEndpoint, options: ProxmoxRequestOptions): ProxmoxResponse<T> {
 		if (response.status < 200 || response.status >= 300) {
-			throw apiErrorFromResponse(response, { method, path, host: endpointLabel(endpoint) }, this.redactor);
+			const error = apiErrorFromResponse(response, { method, path, host: endpointLabel(endpoint) }, this.redactor);
+			if (error.status === 403 && this.product === 'pbs') {
+				const auth = this.config.auth;
+				const pathOnly = path.replace(/\?.*$/, '');
+				error.permissionHint = pbsPermissionHint(this.options.requirementFor?.(method, pathOnly), auth.method === 'token' ? auth.tokenId : auth.username, auth.method === 'token');
+			}
+			throw error;
 		}
 		const json = response.json<{ data?: unknown; total?: unknown }>();
 		if (json === undefined || typeof json !== 'object' || json === null) {

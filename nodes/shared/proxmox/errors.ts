@@ -1,7 +1,8 @@
 /**
  * Proxmox API failures and their translation into n8n errors. Proxmox puts its message in the
  * HTTP reason phrase and, for handler errors, in the body's `message`; parameter validation adds
- * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm). Every text is redacted.
+ * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm); PBS sends the message as a plain
+ * body. Every text is redacted.
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
@@ -26,6 +27,12 @@ export class ProxmoxApiError extends Error {
 		super(message);
 		this.name = 'ProxmoxApiError';
 	}
+
+	/**
+	 * What to grant, when the client knows better than the answer (PBS names no privilege in its
+	 * 403): shown instead of the hint derived from the message.
+	 */
+	permissionHint?: string;
 
 	get missingPermission(): MissingPermission | undefined {
 		return this.status === 403 ? parseMissingPermission(this.message) : undefined;
@@ -106,11 +113,20 @@ export function apiErrorFromResponse(
 	redactor: Redactor,
 ): ProxmoxApiError {
 	const body = response.json<{ message?: unknown; errors?: unknown }>();
-	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
-	if (!message) message = response.statusText.trim();
-	if (!message && !body) message = response.text().trim().slice(0, 500);
-	if (!message) message = `HTTP ${response.status}`;
 	const parameterErrors: Record<string, string> = {};
+	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
+	if (!message && (!body || typeof body !== 'object')) {
+		// PBS (proxmox-rest-server) sends the message as the plain body, parameter errors as
+		// "parameter verification errors\n\nparameter 'name': reason" lines.
+		// An HTML page (a proxy's 502 in front of the API) is not a message: its status text is.
+		const text = response.text().trim();
+		if (!text.startsWith('<')) {
+			for (const match of text.matchAll(/^parameter '([^']+)': (.*)$/gm)) parameterErrors[match[1]] = redactor.text(match[2].trim());
+			message = (text.split('\n')[0] ?? '').trim().slice(0, 500);
+		}
+	}
+	if (!message) message = response.statusText.trim();
+	if (!message) message = `HTTP ${response.status}`;
 	if (body?.errors && typeof body.errors === 'object') {
 		for (const [name, value] of Object.entries(body.errors as Record<string, unknown>)) {
 			parameterErrors[name] = redactor.text(String(value).trim());
@@ -144,7 +160,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		const params = Object.entries(error.parameterErrors);
 		if (params.length) lines.push(...params.map(([name, msg]) => `${name}: ${msg}`));
 		const missing = error.missingPermission;
-		if (missing) lines.push(permissionHint(missing));
+		if (error.permissionHint) lines.push(error.permissionHint);
+		else if (missing) lines.push(permissionHint(missing));
 		if (error.status === 401) lines.push('Check the credential: token ID and secret, or user, realm and password.');
 		if (error.status === 595 || error.status === 596) {
 			lines.push('The node that owns this resource did not answer the node you reached (offline or overloaded?).');

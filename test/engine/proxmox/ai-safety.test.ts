@@ -39,7 +39,7 @@ describe('API Call is classed from its endpoint', () => {
 			expect(requests.filter((r) => r.url.includes('/status/'))).toEqual([]);
 		}
 		await expect(apiCall('POST /nodes/{node}/qemu/{vmid}/status/stop', { node: 'pve1', vmid: 105 })).rejects.toThrow(
-			'Refused: "Call any Proxmox API endpoint" (apiCall.request) is destructive (stops or resets the guest without a clean shutdown (unsaved data is lost)) and this Proxmox tool does not allow destructive operations from AI.',
+			'Refused: "Call any Proxmox VE API endpoint" (apiCall.request) is destructive (stops or resets the guest without a clean shutdown (unsaved data is lost)) and this Proxmox tool does not allow destructive operations from AI.',
 		);
 	});
 

@@ -29,7 +29,10 @@ describe.each([
 		expect(all.length).toBeGreaterThan(1);
 		const limited = await run(resource, 'getMany', { ...extra, returnAll: false, limit: 1 });
 		expect(limited).toHaveLength(1);
-		expect(limited[0].json).toEqual(all[0].json);
+		// The same first item (its counters move between the two reads, so compare its identity).
+		const identity = (json: Record<string, unknown>) => json.id ?? json.storage;
+		expect(identity(all[0].json)).toBeDefined();
+		expect(identity(limited[0].json)).toEqual(identity(all[0].json));
 		// Defaults: Return All off, Limit 50 (more than the simulator's cluster holds).
 		const byDefault = await run(resource, 'getMany', extra);
 		expect(byDefault).toHaveLength(Math.min(50, all.length));

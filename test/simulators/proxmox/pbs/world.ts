@@ -14,6 +14,7 @@ import type { CertBundle } from '../wire/certs';
 import type { PbsWorld } from './model';
 import { emptyPbs, seedPbs } from './seed';
 import { registerPbs } from './handlers';
+import { registerPbsExtras } from './extras';
 
 export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, defaults: { tokenSecret: string; rootPassword: string }): { world: PbsWorld; registry: HandlerRegistry<PbsWorld> } {
 	const clock = new SimClock();
@@ -47,6 +48,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 	const registry = new HandlerRegistry<PbsWorld>();
 	registerAccess(registry);
 	registerPbs(registry);
+	registerPbsExtras(registry);
 	registerNotifications(registry, '/config/notifications');
 	return { world, registry };
 }

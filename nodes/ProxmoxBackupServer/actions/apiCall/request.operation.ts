@@ -1,0 +1,17 @@
+import { apiCallOperation } from '../../../shared/actions/apiCall';
+import { PBS_API_RULES } from '../../helpers/apiCallSafety';
+import { PBS_CATALOGUE } from '../../helpers/catalogue';
+
+export const request = apiCallOperation(
+	PBS_CATALOGUE,
+	{
+		template: '/admin/datastore/{store}/snapshots',
+		concrete: '/admin/datastore/backup/snapshots',
+		parameters: '{"store": "backup", "backup-type": "vm"}',
+		variables: 'store, node',
+	},
+	{
+		rules: PBS_API_RULES,
+		summary: 'GET is a read, DELETE is destructive; other writes are writes.',
+	},
+);
