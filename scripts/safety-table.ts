@@ -1,7 +1,7 @@
 /**
- * The README's safety tables, generated from the code: every operation of the Proxmox, Gotify and
- * ntfy action nodes with its class (read / write / destructive), per-call rules, and API Call's
- * destructive endpoint rules. `npx tsx scripts/safety-table.ts` rewrites the blocks between the
+ * The README's safety tables, generated from the code: every operation of the Proxmox, Proxmox
+ * Backup Server, Gotify and ntfy action nodes with its class (read / write / destructive),
+ * per-call rules, and each API Call's destructive endpoint rules. `npx tsx scripts/safety-table.ts` rewrites the blocks between the
  * `<!-- safety-table:… -->` markers; test/unit/package/safety-table.test.ts fails when they are stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,16 +10,20 @@ import { join } from 'node:path';
 import { GOTIFY_ACTIONS, GOTIFY_SAFETY } from '../nodes/Gotify/safety';
 import { NTFY_ACTIONS, NTFY_SAFETY } from '../nodes/Ntfy/safety';
 import { RESOURCES } from '../nodes/Proxmox/actions/registry';
-import type { OperationSafety } from '../nodes/shared/aiGuard';
 import { DESTRUCTIVE_RULES } from '../nodes/Proxmox/helpers/apiCallSafety';
+import { RESOURCES as PBS_RESOURCES } from '../nodes/ProxmoxBackupServer/actions/registry';
+import { PBS_DESTRUCTIVE_RULES } from '../nodes/ProxmoxBackupServer/helpers/apiCallSafety';
+import { ruleText, type EndpointRule } from '../nodes/shared/actions/apiCallSafety';
+import type { ProxmoxResource } from '../nodes/shared/actions/types';
+import type { OperationSafety } from '../nodes/shared/aiGuard';
 
 export const README = join(__dirname, '..', 'README.md');
 
 const CLASSES: OperationSafety[] = ['read', 'write', 'destructive'];
 
-function proxmoxTable(): string {
+function resourceTable(resources: ProxmoxResource[]): string {
 	const rows = ['| Resource | Read | Write | Destructive | Classed per call |', '| --- | --- | --- | --- | --- |'];
-	for (const resource of RESOURCES) {
+	for (const resource of resources) {
 		const cells = CLASSES.map((safety) =>
 			resource.operations
 				.filter((op) => op.safety === safety)
@@ -41,18 +45,13 @@ function simpleTable(title: string, entries: Array<[string, string, OperationSaf
 	return rows.join('\n');
 }
 
-function apiCallRules(): string {
-	const lines = [
-		'API Call is classed per call from the endpoint (method and schema path) and its parameters. Destructive:',
+function apiCallRules(product: string, rules: EndpointRule[], byParameters: string, others: string): string {
+	const lines = [`${product} API Call is classed per call from the endpoint (method and schema path) and its parameters. Destructive:`, '', '- every `DELETE`; a `POST`/`PUT` to an endpoint missing from the API schema;', `- ${byParameters};`];
+	for (const rule of rules) lines.push(`- ${ruleText(rule)};`);
+	lines.push(
 		'',
-		'- every `DELETE`; a `POST`/`PUT` to an endpoint missing from the API schema;',
-		'- a `/config` write of a guest, as Update Config; a guest create with `force`; any write setting `prune-backups` or `maxfiles`;',
-	];
-	for (const rule of DESTRUCTIVE_RULES) {
-		const methods = (rule.methods ?? ['POST', 'PUT']).join('/');
-		lines.push(`- ${methods} \`${rule.path.source.replace(/\[\^\/\]\+/g, '{…}').replace(/\\\//g, '/')}\`${rule.when ? ' (with its parameter condition)' : ''}: ${rule.reason};`);
-	}
-	lines.push('', 'Everything else is a read (`GET`) or a write, as the curated operations class it: migrate, clone, create, start, reboot, suspend, resize (PVE only grows disks), a shutdown without `forceStop` and backups are writes. Answers have secrets masked (`***`): any field named like a password, secret, token, ticket, key or TFA recovery code, and the `value` of a new API token.');
+		`Everything else is a read (\`GET\`) or a write, as the curated operations class it: ${others}. Answers have secrets masked (\`***\`): any field named like a password, secret, token, ticket, key or TFA recovery code, and the \`value\` of a new API token.`,
+	);
 	return lines.join('\n');
 }
 
@@ -62,8 +61,19 @@ export function renderBlocks(): Record<string, string> {
 	);
 	const ntfy: Array<[string, string, OperationSafety]> = Object.entries(NTFY_SAFETY).map(([op, safety]) => [op, NTFY_ACTIONS[op], safety]);
 	return {
-		proxmox: `${proxmoxTable()}\n\n⏱ starts a Proxmox task. † classed per call (last column).`,
-		others: `${simpleTable('Gotify', gotify)}\n\n${simpleTable('ntfy', ntfy)}\n\n${apiCallRules()}`,
+		proxmox: `${resourceTable(RESOURCES)}\n\n⏱ starts a Proxmox task. † classed per call (last column).`,
+		others: `${simpleTable('Gotify', gotify)}\n\n${simpleTable('ntfy', ntfy)}\n\n${apiCallRules(
+			'Proxmox VE',
+			DESTRUCTIVE_RULES,
+			'a `/config` write of a guest, as Update Config; a guest create with `force`; any write setting `prune-backups` or `maxfiles`',
+			'migrate, clone, create, start, reboot, suspend, resize (PVE only grows disks), a shutdown without `forceStop` and backups are writes',
+		)}`,
+		pbs: `${resourceTable(PBS_RESOURCES)}\n\n⏱ starts a PBS task. † classed per call (last column).\n\n${apiCallRules(
+			'Proxmox Backup Server',
+			PBS_DESTRUCTIVE_RULES,
+			'any write setting retention (`keep-last` … `keep-yearly`, `prune-schedule`; not a prune with `dry-run`) or `remove-vanished`',
+			'garbage collection, verify, sync, notes, protection and namespace creation are writes',
+		)}`,
 	};
 }
 

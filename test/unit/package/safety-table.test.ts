@@ -6,6 +6,7 @@ import { gotifyProperties } from '../../../nodes/Gotify/description';
 import { NTFY_SAFETY } from '../../../nodes/Ntfy/safety';
 import { ntfyProperties } from '../../../nodes/Ntfy/description';
 import { RESOURCES } from '../../../nodes/Proxmox/actions/registry';
+import { RESOURCES as PBS_RESOURCES } from '../../../nodes/ProxmoxBackupServer/actions/registry';
 import { README, renderReadme } from '../../../scripts/safety-table';
 
 function selectorValues(properties: typeof gotifyProperties): Array<[string | undefined, string]> {
@@ -26,8 +27,16 @@ describe('safety table', () => {
 		expect(Object.keys(NTFY_SAFETY).sort()).toEqual(selectorValues(ntfyProperties).map(([, op]) => op).sort());
 	});
 
-	it('every Proxmox operation classed per call says how, for the table', () => {
-		const missing = RESOURCES.flatMap((resource) => resource.operations.filter((op) => op.safetyFor && !op.safetyRule).map((op) => `${resource.value}.${op.value}`));
+	it('every Proxmox and PBS operation classed per call says how, for the table', () => {
+		const missing = [...RESOURCES, ...PBS_RESOURCES].flatMap((resource) => resource.operations.filter((op) => op.safetyFor && !op.safetyRule).map((op) => `${resource.value}.${op.value}`));
 		expect(missing).toEqual([]);
+	});
+
+	it('the PBS node is in the README table, with API Call classed per call', () => {
+		const readme = readFileSync(README, 'utf8');
+		const block = readme.slice(readme.indexOf('<!-- safety-table:pbs:start'), readme.indexOf('<!-- safety-table:pbs:end'));
+		expect(block).toContain('| **Prune** | Simulate, Get Many Prune Jobs |  | Apply ⏱, Run Prune Job Now ⏱ |');
+		expect(block).toContain('| **API Call** |  | Call API ⏱ † |  | Call API: from the endpoint and parameters (rules below) |');
+		expect(block).toContain('POST/PUT `^/access(/|$)`: changes users, tokens, permissions (ACLs), TFA or passwords;');
 	});
 });

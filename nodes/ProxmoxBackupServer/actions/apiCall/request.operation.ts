@@ -12,6 +12,7 @@ export const request = apiCallOperation(
 	},
 	{
 		rules: PBS_API_RULES,
-		summary: 'GET is a read, DELETE is destructive; other writes are writes.',
+		summary:
+			'GET is a read (except downloading files out of backups), DELETE and writes that prune (or set retention), change users, tokens, ACLs, realms, TFA or passwords (/access), certificates, network, host disks, remotes, S3 or encryption keys, open a shell or answer secrets are destructive; other writes (GC, verify, sync, notes) are writes.',
 	},
 );
