@@ -95,6 +95,21 @@ function paramSpec(endpoint: CatalogueEndpoint, name: string): CatalogueParam | 
 	return (endpoint.a ?? []).find((p) => p.n === name || (p.n.endsWith('[n]') && new RegExp(`^${p.n.slice(0, -3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+$`).test(name)));
 }
 
+/**
+ * A schema pattern as a JS RegExp. PBS patterns use POSIX classes (`[^\s:/[:cntrl:]]`,
+ * `[[:^cntrl:]]`, Rust regex syntax), which JS reads as literal characters: they are translated;
+ * anything else JS cannot read the same way is left to the server (undefined).
+ */
+export function schemaPattern(source: string): RegExp | undefined {
+	const translated = source.replace(/\[\[:\^cntrl:\]\]/g, '[^\\x00-\\x1f\\x7f]').replace(/\[:cntrl:\]/g, '\\x00-\\x1f\\x7f');
+	if (/\[:\^?[a-z]+:\]/.test(translated)) return undefined;
+	try {
+		return new RegExp(`^(?:${translated})$`);
+	} catch {
+		return undefined; // A Perl-only construct: leave the check to the server.
+	}
+}
+
 /** Named formats checked here (the rest is left to the server). */
 const FORMATS: Record<string, (text: string) => string | undefined> = {
 	'pve-node': (text) => nodeNameProblem(text),
@@ -129,12 +144,7 @@ export function validateParams(endpoint: CatalogueEndpoint, params: Record<strin
 				if (formatProblem) problems.push(`${name}: "${text.slice(0, 100)}" ${formatProblem}`);
 				if (spec.ml !== undefined && text.length > spec.ml) problems.push(`${name}: longer than ${spec.ml} characters`);
 				if (spec.p && spec.t === 'string') {
-					let pattern: RegExp | undefined;
-					try {
-						pattern = new RegExp(`^(?:${spec.p})$`);
-					} catch {
-						pattern = undefined; // A Perl-only construct: leave the check to the server.
-					}
+					const pattern = schemaPattern(spec.p);
 					if (pattern && !pattern.test(text)) problems.push(`${name}: does not match ${spec.p}`);
 				}
 			}

@@ -6,6 +6,7 @@
 import { PBS_API_RULES, PBS_DESTRUCTIVE_RULES } from '../../../nodes/ProxmoxBackupServer/helpers/apiCallSafety';
 import { PBS_CATALOGUE } from '../../../nodes/ProxmoxBackupServer/helpers/catalogue';
 import { classifyApiCall, maskApiAnswer } from '../../../nodes/shared/actions/apiCallSafety';
+import { schemaPattern, validateParams } from '../../../nodes/shared/actions/catalogue';
 import type { SafetyVerdict } from '../../../nodes/shared/aiGuard';
 
 const safety = (verdict: SafetyVerdict) => (typeof verdict === 'string' ? verdict : verdict.safety);
@@ -97,5 +98,22 @@ describe('PBS API Call answers', () => {
 		]);
 		expect(maskApiAnswer(PBS_API_RULES, { ticket: 'PBS:root@pam:…', CSRFPreventionToken: 'x', username: 'root@pam' }, '/access/ticket')).toEqual({ ticket: '***', CSRFPreventionToken: '***', username: 'root@pam' });
 		expect(maskApiAnswer(PBS_API_RULES, { value: 'stays' }, '/admin/datastore/{store}/status')).toEqual({ value: 'stays' });
+	});
+});
+
+describe('PBS schema patterns with POSIX classes', () => {
+	it('reads [:cntrl:] and [[:^cntrl:]] as PBS (Rust regex) does, so valid user and token ids pass', () => {
+		const userid = schemaPattern('^(?:[^\\s:/[:cntrl:]]+)@(?:[A-Za-z0-9_][A-Za-z0-9._\\-]*)$');
+		expect(['root@pam', 'n8n@pbs'].map((id) => userid?.test(id))).toEqual([true, true]);
+		expect(['ro ot@pam', 'a\u0001b@pam', 'a/b@pam', 'root'].map((id) => userid?.test(id))).toEqual([false, false, false, false]);
+		const comment = schemaPattern('^[[:^cntrl:]]*$');
+		expect([comment?.test('a comment'), comment?.test('two\nlines')]).toEqual([true, false]);
+		expect(schemaPattern('^[[:alpha:]]+$')).toBeUndefined();
+	});
+
+	it('PUT /access/acl with an auth-id validates against the PBS schema', () => {
+		const found = PBS_CATALOGUE.find('PUT', '/access/acl');
+		expect(found && validateParams(found.endpoint, { path: '/', role: 'Admin', 'auth-id': 'root@pam!ai' })).toEqual([]);
+		expect(found && validateParams(found.endpoint, { path: '/', role: 'Admin', 'auth-id': 'root pam' })).toEqual([expect.stringMatching(/^auth-id: does not match /)]);
 	});
 });
