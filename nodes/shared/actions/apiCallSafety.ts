@@ -65,6 +65,11 @@ export const SECRET_KEY = /^(ticket|csrfpreventiontoken|token|key|private-?key|p
 
 const masker = new Redactor();
 
+/** Masks every secret-named field (any depth) of an output. */
+export function maskSecretFields<T>(data: T): T {
+	return masker.fields(data, (key) => SECRET_KEY.test(key));
+}
+
 /** Masks secrets in an API Call answer: secret-named fields everywhere, and the endpoint's own. */
 export function maskApiAnswer<T>(rules: ApiCallRules, data: T, path: string): T {
 	const extra = rules.secretAnswers.filter((rule) => rule.path.test(path)).flatMap((rule) => rule.keys);

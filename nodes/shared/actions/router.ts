@@ -8,6 +8,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { guardAiUse, runsAsTool, verdictByReading, verdictSafety } from '../aiGuard';
 import { DryRunInterrupt, ProxmoxTaskError, toNodeError, waitForTask, type ProxmoxClient, type ProxmoxClientOptions } from '../proxmox';
+import { maskSecretFields } from './apiCallSafety';
 import type { OperationContext, OperationSafety, ProxmoxOperation, ProxmoxResource } from './types';
 
 export interface RouterOptions {
@@ -15,6 +16,8 @@ export interface RouterOptions {
 	getClient(fn: IExecuteFunctions, options: ProxmoxClientOptions): Promise<ProxmoxClient>;
 	/** "Proxmox", "Proxmox Backup Server": named in the AI refusal. */
 	productName: string;
+	/** Masks secret-named fields (passwords, keys, tokens, tickets) in every output item. */
+	maskSecretFields?: boolean;
 }
 
 export function findOperation(resources: ProxmoxResource[], resource: string, operation: string): ProxmoxOperation | undefined {
@@ -86,7 +89,7 @@ export function createRouter(options: RouterOptions): (this: IExecuteFunctions) 
 						hasDryRun: true,
 					});
 				}
-				for (const json of await runOne(op, ctx)) output.push({ json, pairedItem: { item: itemIndex } });
+				for (const json of await runOne(op, ctx)) output.push({ json: options.maskSecretFields ? maskSecretFields(json) : json, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				if (error instanceof DryRunInterrupt) {
 					output.push({

@@ -5,7 +5,7 @@
  */
 import { PBS_API_RULES, PBS_DESTRUCTIVE_RULES } from '../../../nodes/ProxmoxBackupServer/helpers/apiCallSafety';
 import { PBS_CATALOGUE } from '../../../nodes/ProxmoxBackupServer/helpers/catalogue';
-import { classifyApiCall, maskApiAnswer } from '../../../nodes/shared/actions/apiCallSafety';
+import { classifyApiCall, maskApiAnswer, maskSecretFields } from '../../../nodes/shared/actions/apiCallSafety';
 import { schemaPattern, validateParams } from '../../../nodes/shared/actions/catalogue';
 import type { SafetyVerdict } from '../../../nodes/shared/aiGuard';
 
@@ -98,6 +98,16 @@ describe('PBS API Call answers', () => {
 		]);
 		expect(maskApiAnswer(PBS_API_RULES, { ticket: 'PBS:root@pam:…', CSRFPreventionToken: 'x', username: 'root@pam' }, '/access/ticket')).toEqual({ ticket: '***', CSRFPreventionToken: '***', username: 'root@pam' });
 		expect(maskApiAnswer(PBS_API_RULES, { value: 'stays' }, '/admin/datastore/{store}/status')).toEqual({ value: 'stays' });
+	});
+
+	it('every PBS operation output is masked by the router (maskSecretFields), nested fields too', () => {
+		expect(maskSecretFields({ name: 'offsite', auth: { password: 'p', 'api-token': 't' }, 'encryption-key': 'key-id', fingerprint: 'aa:bb', keep: true })).toEqual({
+			name: 'offsite',
+			auth: { password: '***', 'api-token': '***' },
+			'encryption-key': 'key-id',
+			fingerprint: 'aa:bb',
+			keep: true,
+		});
 	});
 });
 
