@@ -29,11 +29,12 @@ export function verdictReason(verdict: SafetyVerdict): string | undefined {
 	return typeof verdict === 'string' ? undefined : verdict.reason;
 }
 
-/** Whether n8n runs this node as an AI tool (the generated `<name>Tool` type). */
+/** Whether the harm is done by a read (still gated in a dry run). */
 export function verdictByReading(verdict: SafetyVerdict): boolean {
 	return typeof verdict !== 'string' && verdict.byReading === true;
 }
 
+/** Whether n8n runs this node as an AI tool (the generated `<name>Tool` type). */
 export function runsAsTool(fn: IExecuteFunctions): boolean {
 	return fn.getNode().type.endsWith('Tool');
 }
