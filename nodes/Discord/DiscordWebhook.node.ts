@@ -13,12 +13,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { AiGuardRefusal } from '../shared/aiGuard';
+import { guardAiUse } from '../shared/aiGuard';
 import { readmeUrl } from '../shared/docs';
 import { EventShapeError } from '../shared/render';
 import { discordProperties } from './description';
 import { DiscordLimitError } from './limits';
 import { OPERATIONS } from './operations';
+import { DISCORD_ACTIONS, DISCORD_SAFETY } from './safety';
 import { DISCORD_CREDENTIAL, discordConnection, discordRequest, DiscordApiError } from './transport';
 
 export class DiscordWebhook implements INodeType {
@@ -64,6 +65,7 @@ export class DiscordWebhook implements INodeType {
 				const operation = this.getNodeParameter('operation', i) as string;
 				const run = OPERATIONS[operation];
 				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${operation}`, { itemIndex: i });
+				guardAiUse(this, { action: DISCORD_ACTIONS[operation] ?? operation, key: operation, product: 'Discord Webhook', verdict: DISCORD_SAFETY[operation] ?? 'destructive', itemIndex: i });
 				for (const json of await run.call(this, connection, i)) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {
 				const nodeError = toNodeError(this, error as Error, i);
@@ -91,7 +93,6 @@ function toNodeError(context: IExecuteFunctions, error: Error, itemIndex: number
 			itemIndex,
 		});
 	}
-	if (error instanceof AiGuardRefusal) return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description });
 	if (error instanceof DiscordLimitError || error instanceof EventShapeError) {
 		return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: `Field: ${error.field}` });
 	}

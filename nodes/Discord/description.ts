@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { allowDestructiveFromAiProperty } from '../shared/aiGuard';
+import { allowDestructiveProperty } from '../shared/aiGuard';
 import { sendEventProperties } from '../shared/render';
 
 const on = (...operation: string[]) => ({ show: { operation } });
@@ -242,5 +242,5 @@ export const discordProperties: INodeProperties[] = [
 		displayOptions: on('get', 'delete'),
 		options: [{ ...threadIdOption }, ...retryOptions],
 	},
-	allowDestructiveFromAiProperty(on('delete')),
+	allowDestructiveProperty('deleting messages', on('delete')),
 ];

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { guardAiUse } from '../shared/aiGuard';
 import { readSendEvent, renderDiscordEmbed, skippedOutput, type DiscordEmbed } from '../shared/render';
 import { applyLimits, type LimitMode, type MessagePayload } from './limits';
 import { discordRequest, type DiscordConnection, type RetryPolicy, type RetryRecord } from './transport';
@@ -229,7 +228,6 @@ const get: Operation = async function (connection, itemIndex) {
 };
 
 const remove: Operation = async function (connection, itemIndex) {
-	guardAiUse(this, 'destructive', 'Delete a message', itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const messageId = snowflakeParameter(this, this.getNodeParameter('messageId', itemIndex), 'Message ID', itemIndex);
 	const response = await discordRequest(connection, { method: 'DELETE', path: `/messages/${messageId}`, query: { thread_id: threadQuery(this, options, itemIndex) } }, policyOf(options));

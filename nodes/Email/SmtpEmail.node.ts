@@ -11,10 +11,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { guardAiUse } from '../shared/aiGuard';
 import { readmeUrl } from '../shared/docs';
 import { EventShapeError } from '../shared/render';
 import { emailProperties } from './description';
 import { OPERATIONS } from './operations';
+import { EMAIL_ACTIONS, EMAIL_SAFETY } from './safety';
 import { SMTP_CREDENTIAL, SmtpConfigurationError, SmtpError, smtpSettings, testSmtp, type SmtpSettings } from './transport';
 
 export class SmtpEmail implements INodeType {
@@ -58,6 +60,7 @@ export class SmtpEmail implements INodeType {
 				const operation = this.getNodeParameter('operation', i) as string;
 				const run = OPERATIONS[operation];
 				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${operation}`, { itemIndex: i });
+				guardAiUse(this, { action: EMAIL_ACTIONS[operation] ?? operation, key: operation, product: 'Email (SMTP)', verdict: EMAIL_SAFETY[operation] ?? 'destructive', itemIndex: i });
 				out.push({ json: await run.call(this, settings, i), pairedItem: { item: i } });
 			} catch (error) {
 				const nodeError = toNodeError(this, error as Error, i);

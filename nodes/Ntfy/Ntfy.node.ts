@@ -13,8 +13,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { guardAiUse } from '../shared/aiGuard';
 import { readmeUrl } from '../shared/docs';
 import { ntfyProperties } from './description';
+import { NTFY_ACTIONS, NTFY_SAFETY, sequenceIdProblem } from './safety';
 import { parseTagList, publishHeaders, publishJsonBody, validateTopic, type ActionInput, type PublishInput } from './publish';
 import { testNtfyCredential } from './credentialTest';
 import { sendEvent } from './sendEvent';
@@ -53,6 +55,7 @@ export class Ntfy implements INodeType {
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const operation = this.getNodeParameter('operation', i) as string;
+				guardAiUse(this, { action: NTFY_ACTIONS[operation] ?? operation, key: operation, product: 'ntfy', verdict: NTFY_SAFETY[operation] ?? 'destructive', itemIndex: i });
 				let results: IDataObject[];
 				if (operation === 'publish') results = [await publish.call(this, connection, i)];
 				else if (operation === 'sendEvent') results = [await sendEvent.call(this, connection, i)];
@@ -210,6 +213,8 @@ async function clearNotification(this: IExecuteFunctions, connection: NtfyConnec
 	const topic = topicParameter(this, 'topic', itemIndex);
 	const sequenceId = (this.getNodeParameter('sequenceId', itemIndex) as string).trim();
 	if (!sequenceId) throw new NodeOperationError(this.getNode(), 'Sequence ID is required', { itemIndex });
+	const problem = sequenceIdProblem(sequenceId);
+	if (problem) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
 	const response = await ntfyRequest(connection, { method: 'PUT', path: `/${topic}/${encodeURIComponent(sequenceId)}/clear` });
 	return (parseNdjson(response.text())[0] ?? { success: true }) as IDataObject;
 }

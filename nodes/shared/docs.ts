@@ -16,6 +16,10 @@ export const README_SECTIONS = {
 	ntfy: 'ntfy',
 	discord: 'discord-webhook',
 	email: 'email-smtp',
+	proxmoxTrigger: 'proxmox-trigger-push',
+	proxmoxPollTrigger: 'proxmox-poll-trigger-poll',
+	proxmoxStreamTrigger: 'proxmox-stream-trigger-websocket-relay',
+	mail: 'proxmox-mail-trigger',
 } as const;
 
 export function readmeUrl(section: keyof typeof README_SECTIONS): string {

@@ -105,7 +105,7 @@ describe('Discord Webhook node: messages', () => {
 		const [got] = await runNode('discordWebhook', { operation: 'get', messageId: id }, { credentials: credentials() });
 		expect(got.json.content).toBe('v2');
 		const refused = await fail(runNode('discordWebhook', { operation: 'delete', messageId: id }, { credentials: credentials(), asTool: true }));
-		expect(refused.message).toContain('Refused: "Delete a message" is destructive');
+		expect(refused.message).toContain('Refused: "Delete a message" (delete) is destructive');
 		expect(sim.messagesOf(hook.channelId)).toHaveLength(1);
 		const [deleted] = await runNode('discordWebhook', { operation: 'delete', messageId: id, allowDestructiveFromAi: true }, { credentials: credentials(), asTool: true });
 		expect(deleted.json).toEqual({ deleted: true, messageId: id });

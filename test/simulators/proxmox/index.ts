@@ -13,6 +13,7 @@ import { createPveWorld } from './pve/world';
 import { pveControl } from './control/pveControl';
 import { createPbsWorld } from './pbs/world';
 import { pbsControl } from './control/pbsControl';
+import type { NotificationHub } from './notifications/dispatcher';
 
 export type { SimulatorControl, FaultSpec };
 
@@ -35,6 +36,8 @@ export interface ProxmoxSimulatorOptions {
 	idleTimeoutMs?: number;
 	/** How long a new task's status answers 400 (real: the task index is written a moment later). */
 	taskStatusGraceMs?: number;
+	/** The host MTA's relay: `sendmail` notification targets deliver their mail to this SMTP server. */
+	mailRelay?: { host: string; port: number };
 }
 
 export interface ProxmoxSimulator {
@@ -51,6 +54,8 @@ export interface ProxmoxSimulator {
 	control: SimulatorControl;
 	/** Milliseconds from call to listening. */
 	startupMs: number;
+	/** Every request as it arrived on the wire: method and raw request target (path and query), in order. */
+	requests: Array<{ method: string; url: string }>;
 	close(): Promise<void>;
 }
 
@@ -95,6 +100,11 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		control = pveControl(built.world);
 		dispatcher = createDispatcher(built.world, built.registry as HandlerRegistry<typeof built.world>, controlHttp(control, certs.caPem));
 	}
+	const hub = (world as WorldBase & { notify?: NotificationHub }).notify;
+	if (hub) {
+		hub.mail.relay = options.mailRelay ?? null;
+		hub.mail.userEmail = (userid) => world.access.users.get(userid)?.email;
+	}
 	let listening = false;
 	let endpoint;
 	try {
@@ -104,6 +114,10 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		// A port already in use must not leave the world's timers running.
 		if (!listening) world.timers.close();
 	}
+	const requests: Array<{ method: string; url: string }> = [];
+	endpoint.server.prependListener('request', (req: { method?: string; url?: string }) => {
+		requests.push({ method: req.method ?? '', url: req.url ?? '' });
+	});
 	const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
 	return {
 		url: `https://${hostForUrl}:${endpoint.port}`,
@@ -117,6 +131,7 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		password: DEFAULT_ROOT_PASSWORD,
 		control,
 		startupMs: Date.now() - started,
+		requests,
 		async close() {
 			world.timers.close();
 			await endpoint.close();

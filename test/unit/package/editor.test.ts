@@ -70,12 +70,12 @@ describe('node panel entries', () => {
 		.map((trigger) => [trigger, nodes.find((node) => node.name === trigger.name.replace('Trigger', ''))] as const)
 		.filter((pair): pair is readonly [INodeTypeDescription, INodeTypeDescription] => pair[1] !== undefined);
 
-	it('covers the Gotify and ntfy pairs', () => {
-		expect(pairs.map(([trigger]) => trigger.name).sort()).toEqual(['gotifyTrigger', 'ntfyTrigger']);
+	it('covers the Gotify, ntfy and Proxmox pairs', () => {
+		expect(pairs.map(([trigger]) => trigger.name).sort()).toEqual(['gotifyTrigger', 'ntfyTrigger', 'proxmoxTrigger']);
 	});
 
-	it.each(pairs.map(([trigger, action]) => [action.name, trigger, action] as const))('the merged %s entry says it sends and starts workflows', (_name, trigger) => {
-		expect(trigger.description).toMatch(/^(Send|Publish)\b/);
+	it.each(pairs.map(([trigger, action]) => [action.name, trigger, action] as const))('the merged %s entry says it acts and starts workflows', (_name, trigger) => {
+		expect(trigger.description).toMatch(/^(Send|Publish|Query and control)\b/);
 		expect(trigger.description).toMatch(/start the workflow/i);
 	});
 

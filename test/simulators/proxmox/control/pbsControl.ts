@@ -31,6 +31,8 @@ export function pbsControl(world: PbsWorld): SimulatorControl {
 		},
 		injectFault: (spec) => world.faults.inject(spec),
 		clearFaults: () => world.faults.clear(),
+		requestCounts: () => world.requests.snapshot(),
+		resetRequestCounts: () => world.requests.reset(),
 		advanceClock: (seconds) => world.clock.advance(seconds),
 		async emitSyslog({ node, target, lines, facility, severity }) {
 			const at = new Date(world.clock.nowMs());
@@ -43,6 +45,7 @@ export function pbsControl(world: PbsWorld): SimulatorControl {
 		async emitNotification(e) {
 			await world.notify.emit({ title: e.title ?? `${e.type} notification`, message: e.message ?? '', severity: e.severity ?? 'info', timestamp: world.clock.now(), fields: { type: e.type, hostname: world.localNode, ...(e.fields ?? {}) } });
 		},
+		holdTimers: () => world.timers.hold(),
 		getState() {
 			return {
 				product: 'pbs',

@@ -1,3 +1,4 @@
+import { RequestCounter } from '../core/requests';
 import { HandlerRegistry, type ResolvedOptions } from '../core/world';
 import { SimClock } from '../core/clock';
 import { Timers } from '../core/timers';
@@ -35,6 +36,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 		access,
 		tickets: new TicketAuthority('pbs', clock, opts.ticketLifetimeSeconds),
 		faults: new FaultInjector(),
+		requests: new RequestCounter(),
 		localNode: node,
 		isNodeOnline: () => true,
 		nodeExists: (n: string) => n === node || n === 'localhost',

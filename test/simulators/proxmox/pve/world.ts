@@ -1,3 +1,4 @@
+import { RequestCounter } from '../core/requests';
 import { HandlerRegistry, type ResolvedOptions } from '../core/world';
 import { SimClock } from '../core/clock';
 import { Timers } from '../core/timers';
@@ -54,6 +55,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 		access,
 		tickets: new TicketAuthority('pve', clock, opts.ticketLifetimeSeconds),
 		faults: new FaultInjector(),
+		requests: new RequestCounter(),
 		localNode: opts.nodes[0],
 		cluster,
 		fingerprint: certs.fingerprint,
