@@ -106,6 +106,10 @@ describe('Discord Webhook node: messages', () => {
 		expect(got.json.content).toBe('v2');
 		const refused = await fail(runNode('discordWebhook', { operation: 'delete', messageId: id }, { credentials: credentials(), asTool: true }));
 		expect(refused.message).toContain('Refused: "Delete a message" (delete) is destructive');
+		expect(refused.description).toContain('Allow Destructive Operations From AI');
+		// Reads and writes pass the gate as a tool (nodes/Discord/safety.ts).
+		const [read] = await runNode('discordWebhook', { operation: 'get', messageId: id }, { credentials: credentials(), asTool: true });
+		expect(read.json.content).toBe('v2');
 		expect(sim.messagesOf(hook.channelId)).toHaveLength(1);
 		const [deleted] = await runNode('discordWebhook', { operation: 'delete', messageId: id, allowDestructiveFromAi: true }, { credentials: credentials(), asTool: true });
 		expect(deleted.json).toEqual({ deleted: true, messageId: id });

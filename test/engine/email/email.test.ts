@@ -129,6 +129,14 @@ describe('Email (SMTP) node: send', () => {
 		expect(remote.description).toBe('Field: security');
 	});
 
+	it('as an AI tool, Send goes through the gate as a write and is sent (nodes/Email/safety.ts)', async () => {
+		smtp = await startSmtpReceiver({});
+		const params = { operation: 'send', fromEmail: 'a@example.test', toEmail: 'b@example.test', subject: 's', text: 'from a model' };
+		const [item] = await runNode('smtpEmail', params, { credentials: credentials({ security: 'none', user: '', password: '' }), asTool: true });
+		expect(item.json.accepted).toEqual(['b@example.test']);
+		expect((await smtp.waitForMessages(1))[0].parsed.text).toContain('from a model');
+	});
+
 	it('reports a refused recipient, bad addresses and bad headers', async () => {
 		smtp = await startSmtpReceiver({ auth, tls: { certPem: certs.certPem, keyPem: certs.keyPem }, rejectRecipients: ['nobody@example.test'] });
 		const base = { operation: 'send', fromEmail: 'a@example.test', subject: 's', text: 'x' };
