@@ -11,11 +11,12 @@ import { tlsCredentialProperties } from '../nodes/shared/transport/tls';
 export class ProxmoxMcpApi implements ICredentialType {
 	name = 'proxmoxMcpApi';
 
-	displayName = 'Proxmox VE (MCP Package) API';
+	displayName = 'Proxmox VE API';
 
 	icon: Icon = { light: 'file:../nodes/Proxmox/proxmox.svg', dark: 'file:../nodes/Proxmox/proxmox.dark.svg' };
 
-	documentationUrl = 'https://pve.proxmox.com/wiki/Proxmox_VE_API';
+	// This package's README section (the lint rule wants a literal URL here).
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#credential-proxmox-ve-api';
 
 	properties: INodeProperties[] = [
 		{

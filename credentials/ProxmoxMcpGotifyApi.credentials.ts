@@ -8,7 +8,8 @@ export class ProxmoxMcpGotifyApi implements ICredentialType {
 
 	displayName = 'Gotify (Proxmox MCP) API';
 
-	documentationUrl = 'https://gotify.net/docs/pushmsg';
+	// This package's README section (the lint rule wants a literal URL here).
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#gotify';
 
 	icon: Icon = { light: 'file:../nodes/Gotify/gotify.svg', dark: 'file:../nodes/Gotify/gotify.dark.svg' };
 

@@ -6,9 +6,10 @@ import { tlsCredentialProperties } from '../nodes/shared/transport/tls';
 export class ProxmoxMcpNtfyApi implements ICredentialType {
 	name = 'proxmoxMcpNtfyApi';
 
-	displayName = 'Ntfy (Proxmox MCP) API';
+	displayName = 'Ntfy API';
 
-	documentationUrl = 'https://docs.ntfy.sh/publish/#authentication';
+	// This package's README section (the lint rule wants a literal URL here).
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#ntfy';
 
 	icon: Icon = { light: 'file:../nodes/Ntfy/ntfy.svg', dark: 'file:../nodes/Ntfy/ntfy.dark.svg' };
 

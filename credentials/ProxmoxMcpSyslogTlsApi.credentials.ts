@@ -9,11 +9,12 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 export class ProxmoxMcpSyslogTlsApi implements ICredentialType {
 	name = 'proxmoxMcpSyslogTlsApi';
 
-	displayName = 'Proxmox MCP Syslog TLS Server API';
+	displayName = 'Syslog TLS Server API';
 
 	icon: Icon = { light: 'file:../nodes/SyslogTrigger/syslog.svg', dark: 'file:../nodes/SyslogTrigger/syslog.dark.svg' };
 
-	documentationUrl = 'https://www.rfc-editor.org/rfc/rfc5425';
+	// This package's README section (the lint rule wants a literal URL here).
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-proxmox-mcp#forwarding-from-a-proxmox-host';
 
 	properties: INodeProperties[] = [
 		{

@@ -6,16 +6,22 @@
  *   parameters, for the node's "API Call" operation (loaded lazily, only when that runs).
  * - nodes/shared/proxmox/data/pve-return-booleans.json: where each endpoint's answer has
  *   boolean fields, so the client turns Proxmox's 0/1 into false/true only there.
- * Usage: node scripts/proxmox-catalogue.js [path/to/pve9-apischema.json(.gz)]
+ * - nodes/ProxmoxBackupServer/data/pbs-api-catalogue.json.gz: the same for Proxmox Backup Server
+ *   (PBS 4 schema), for the Proxmox Backup Server node's "API Call". PBS writes its patterns as
+ *   Rust regexes between slashes (`/^…$/`); they are stored without the slashes.
+ * Usage: node scripts/proxmox-catalogue.js [path/to/pve9-apischema.json(.gz)] [path/to/pbs-apischema.json(.gz)]
  */
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { gunzipSync, gzipSync } = require('node:zlib');
 const { join, dirname } = require('node:path');
 
 const root = join(__dirname, '..');
-const input = process.argv[2] || join(root, 'test/simulators/proxmox/schemas/pve9-apischema.json.gz');
-const raw = readFileSync(input);
-const tree = JSON.parse((input.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+function readSchema(input) {
+	const raw = readFileSync(input);
+	return JSON.parse((input.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+}
+const tree = readSchema(process.argv[2] || join(root, 'test/simulators/proxmox/schemas/pve9-apischema.json.gz'));
+const pbsTree = readSchema(process.argv[3] || join(root, 'test/simulators/proxmox/schemas/pbs-apischema.json.gz'));
 
 const MAX_DESCRIPTION = 300;
 const MAX_PARAM_DESCRIPTION = 200;
@@ -36,7 +42,7 @@ function compactParam(name, schema) {
 	else if (schema.typetext && schema.typetext !== '<string>') param.x = shorten(schema.typetext, 200);
 	if (schema.minimum !== undefined) param.min = schema.minimum;
 	if (schema.maximum !== undefined) param.max = schema.maximum;
-	if (schema.pattern) param.p = schema.pattern;
+	if (schema.pattern) param.p = /^\/.*\/$/.test(schema.pattern) ? schema.pattern.slice(1, -1) : schema.pattern;
 	if (schema.default !== undefined) param.def = schema.default;
 	if (schema.maxLength !== undefined) param.ml = schema.maxLength;
 	return param;
@@ -61,9 +67,7 @@ function booleanShape(schema, depth = 0) {
 	return undefined;
 }
 
-const endpoints = [];
-const booleans = {};
-function walk(nodes) {
+function walk(nodes, endpoints, booleans) {
 	for (const node of nodes) {
 		for (const [method, info] of Object.entries(node.info || {})) {
 			const properties = (info.parameters && info.parameters.properties) || {};
@@ -88,11 +92,17 @@ function walk(nodes) {
 			const shape = booleanShape(info.returns);
 			if (shape) booleans[`${method} ${node.path}`] = shape;
 		}
-		if (node.children) walk(node.children);
+		if (node.children) walk(node.children, endpoints, booleans);
 	}
 }
-walk(tree);
-endpoints.sort((a, b) => (a.p === b.p ? a.m.localeCompare(b.m) : a.p.localeCompare(b.p)));
+function catalogue(schemaTree) {
+	const endpoints = [];
+	const booleans = {};
+	walk(schemaTree, endpoints, booleans);
+	endpoints.sort((a, b) => (a.p === b.p ? a.m.localeCompare(b.m) : a.p.localeCompare(b.p)));
+	return { endpoints, booleans };
+}
+const { endpoints, booleans } = catalogue(tree);
 
 const catalogueFile = join(root, 'nodes/Proxmox/data/pve-api-catalogue.json.gz');
 const booleansFile = join(root, 'nodes/shared/proxmox/data/pve-return-booleans.json');
@@ -106,3 +116,10 @@ console.log(
 	`${endpoints.length} endpoints; catalogue ${catalogueJson.length} bytes JSON, ${readFileSync(catalogueFile).length} bytes gzipped; ` +
 		`${Object.keys(booleans).length} endpoints with boolean fields, ${readFileSync(booleansFile).length} bytes`,
 );
+
+const pbs = catalogue(pbsTree);
+const pbsFile = join(root, 'nodes/ProxmoxBackupServer/data/pbs-api-catalogue.json.gz');
+mkdirSync(dirname(pbsFile), { recursive: true });
+const pbsJson = JSON.stringify({ source: 'Proxmox Backup Server 4 API schema (proxmox-backup apidoc.js)', endpoints: pbs.endpoints });
+writeFileSync(pbsFile, gzipSync(Buffer.from(pbsJson), { level: 9 }));
+console.log(`PBS: ${pbs.endpoints.length} endpoints; catalogue ${pbsJson.length} bytes JSON, ${readFileSync(pbsFile).length} bytes gzipped`);

@@ -3,11 +3,7 @@
  * `npm run sim`: starts the dev-only simulators (Proxmox VE on :8006, Proxmox Backup Server on :8007, and
  * any other simulator registered in SIMULATORS below) and prints how to connect.
  *
- *   node scripts/sim.js [--pve-port 8006] [--pbs-port 8007] [--host 127.0.0.1] [--only pve,pbs]
- *                       [--pve-version 8] [--standalone] [--seed empty] [--task-speed 1]
- *                       [--gotify-port 8070] [--ntfy-port 8071]   (--only gotify,ntfy)
- *   node scripts/sim.js control <operation> ['<json array of arguments>'] [--pbs]
- *       e.g. control failNextBackup '[100, "disk full"]'   control getState
+ *   node scripts/sim.js --help   (the usage below)
  *
  * The TypeScript sources under test/simulators are compiled once (and again when they change) with the
  * project's own tsc into .cache/sim, so no ts-node or loader is needed at run time.
@@ -18,6 +14,31 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const https = require('https');
 const path = require('path');
+
+const { assertPortsFree } = require('./ports');
+
+const USAGE = `Usage: node scripts/sim.js [options]        (npm run sim -- [options])
+Starts the dev-only simulators and prints how to connect; Ctrl+C stops them.
+
+Options:
+  --only <keys>          start only these, comma-separated: pve,pbs,gotify,ntfy (default: all)
+  --host <address>       address to listen on (default 127.0.0.1)
+  --pve-port <port>      Proxmox VE simulator port (default 8006)
+  --pbs-port <port>      Proxmox Backup Server simulator port (default 8007)
+  --gotify-port <port>   Gotify simulator port (default 8070)
+  --ntfy-port <port>     ntfy simulator port (default 8071)
+  --pve-version <8|9>    Proxmox VE API version to simulate (default 9)
+  --standalone           one PVE node instead of a three-node cluster
+  --seed empty           start without guests, storages and jobs
+  --task-speed <factor>  run simulated tasks this many times faster (default 1)
+  --help, -h             print this and exit
+
+Control a running simulator:
+  node scripts/sim.js control <operation> ['<json array of arguments>'] [--pbs]
+  e.g. control failNextBackup '[100, "disk full"]'     control getState
+  (operations: test/simulators/proxmox/README.md)
+
+npm start passes the same simulator options through: npm start -- --pve-port 18006`;
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.cache', 'sim');
@@ -31,13 +52,15 @@ const SIMULATORS = [
 	{
 		key: 'pve',
 		title: 'Proxmox VE',
+		portOption: 'pve-port',
+		defaultPort: 8006,
 		entry: 'test/simulators/proxmox/index.ts',
 		assets: ['test/simulators/proxmox/schemas'],
 		start: (mod, args) =>
 			mod.startProxmoxSimulator({
 				product: 'pve',
 				host: args.host,
-				port: Number(args['pve-port'] ?? 8006),
+				port: portOf(SIMULATORS[0], args),
 				pveVersion: args['pve-version'] === '8' ? 8 : 9,
 				nodes: args.standalone ? ['pve'] : undefined,
 				seed: args.seed === 'empty' ? 'empty' : 'estate',
@@ -61,13 +84,15 @@ const SIMULATORS = [
 	{
 		key: 'pbs',
 		title: 'Proxmox Backup Server',
+		portOption: 'pbs-port',
+		defaultPort: 8007,
 		entry: 'test/simulators/proxmox/index.ts',
 		assets: ['test/simulators/proxmox/schemas'],
 		start: (mod, args) =>
 			mod.startProxmoxSimulator({
 				product: 'pbs',
 				host: args.host,
-				port: Number(args['pbs-port'] ?? 8007),
+				port: portOf(SIMULATORS[1], args),
 				seed: args.seed === 'empty' ? 'empty' : 'estate',
 				taskSpeed: Number(args['task-speed'] ?? 1),
 			}),
@@ -75,9 +100,11 @@ const SIMULATORS = [
 	{
 		key: 'gotify',
 		title: 'Gotify',
+		portOption: 'gotify-port',
+		defaultPort: 8070,
 		entry: 'test/simulators/gotify/index.ts',
 		start: async (mod, args) => {
-			const sim = await mod.startGotifySimulator({ host: args.host, port: Number(args['gotify-port'] ?? 8070) });
+			const sim = await mod.startGotifySimulator({ host: args.host, port: portOf(SIMULATORS[2], args) });
 			const app = sim.createApplication('admin', 'Proxmox', { description: 'Notification target of the simulated cluster' });
 			const client = sim.createClient('admin', 'n8n');
 			return Object.assign(sim, { appToken: app.token, clientToken: client.token, notes: [`  application token: ${app.token}  client token: ${client.token}  login: admin / admin`] });
@@ -91,9 +118,11 @@ const SIMULATORS = [
 	{
 		key: 'ntfy',
 		title: 'ntfy',
+		portOption: 'ntfy-port',
+		defaultPort: 8071,
 		entry: 'test/simulators/ntfy/index.ts',
 		start: async (mod, args) => {
-			const sim = await mod.startNtfySimulator({ host: args.host, port: Number(args['ntfy-port'] ?? 8071), attachments: true });
+			const sim = await mod.startNtfySimulator({ host: args.host, port: portOf(SIMULATORS[3], args), attachments: true });
 			return Object.assign(sim, { notes: ['  anonymous access to every topic; attachments enabled'] });
 		},
 		n8nCredential: (instance) => ({
@@ -103,6 +132,33 @@ const SIMULATORS = [
 		}),
 	},
 ];
+
+function portOf(sim, args) {
+	const value = args[sim.portOption];
+	if (value === undefined) return sim.defaultPort;
+	const port = Number(value);
+	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--${sim.portOption} must be a port number (1-65535), got "${value}"`);
+	return port;
+}
+
+/** Simulators selected by `--only` (all by default). */
+function selectedSimulators(args) {
+	const only = args.only ? String(args.only).split(',').map((key) => key.trim()) : null;
+	const unknown = (only ?? []).filter((key) => !SIMULATORS.some((s) => s.key === key));
+	if (unknown.length) throw new Error(`--only: unknown simulator ${unknown.join(', ')} (known: ${SIMULATORS.map((s) => s.key).join(', ')})`);
+	return SIMULATORS.filter((s) => !only || only.includes(s.key));
+}
+
+/** The port checks for the selected simulators, for assertPortsFree. */
+function portChecks(args, commands = ['npm run sim', 'npm start']) {
+	return selectedSimulators(args).map((sim) => ({
+		port: portOf(sim, args),
+		host: args.host ?? '127.0.0.1',
+		what: `the ${sim.title} simulator`,
+		option: `--${sim.portOption}`,
+		commands,
+	}));
+}
 
 function parseArgs(argv) {
 	const args = { _: [] };
@@ -151,15 +207,22 @@ function load(sim) {
 }
 
 async function startAll(args) {
-	const only = args.only ? String(args.only).split(',') : null;
-	const selected = SIMULATORS.filter((s) => !only || only.includes(s.key));
+	const selected = selectedSimulators(args);
+	// Say which port is taken, and how to pick another, before compiling anything.
+	await assertPortsFree(portChecks(args));
 	const t0 = Date.now();
 	compile(selected);
 	const compiledMs = Date.now() - t0;
 	const running = [];
 	for (const sim of selected) {
-		const instance = await sim.start(load(sim), args);
-		running.push({ sim, instance });
+		try {
+			running.push({ sim, instance: await sim.start(load(sim), args) });
+		} catch (error) {
+			await Promise.all(running.map(({ instance }) => instance.close()));
+			// Taken between the check and the start.
+			if (error.code === 'EADDRINUSE' || error.code === 'EACCES') await assertPortsFree(portChecks(args).filter((check) => check.option === `--${sim.portOption}`));
+			throw error;
+		}
 	}
 	const mem = process.memoryUsage();
 	const lines = [`Simulators ready (compile ${compiledMs} ms; rss ${(mem.rss / 1048576).toFixed(0)} MiB, heap ${(mem.heapUsed / 1048576).toFixed(0)} MiB)`];
@@ -205,8 +268,16 @@ function control(args) {
 	});
 }
 
-const args = parseArgs(process.argv.slice(2));
-(args._[0] === 'control' ? control(args) : startAll(args)).catch((e) => {
-	console.error(e.message ?? e);
-	process.exit(1);
-});
+module.exports = { SIMULATORS, USAGE, parseArgs, portChecks };
+
+if (require.main === module) {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.help || args._.includes('-h') || args._[0] === 'help') {
+		console.log(USAGE);
+		process.exit(0);
+	}
+	(args._[0] === 'control' ? control(args) : startAll(args)).catch((e) => {
+		console.error(e.message ?? e);
+		process.exit(1);
+	});
+}

@@ -4,7 +4,10 @@
  * Community Nodes does, starts the simulators (`scripts/sim.js`), imports a credential for each
  * simulator and the shipped workflows, and serves the editor on http://127.0.0.1:5678.
  *
- *   npm start [-- --port 5678] [--no-sim] [--fresh]
+ *   npm start [-- --port 5678] [--no-sim] [--fresh] [simulator options, e.g. --pve-port 18006]
+ *
+ * Every option it does not know itself goes to the simulators (`node scripts/sim.js --help`).
+ * Busy ports are found before anything slow starts, and named with the option that changes them.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,12 +17,47 @@ import { join } from 'node:path';
 import { N8nClient } from '../test/e2e/client';
 import { installN8n, installPackageLikeCommunityNodes, listWorkflowFiles, OWNER, packPackage, PACKAGE_ROOT, startN8n, stopProcess } from '../test/e2e/n8n';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string, fallback: string) => {
-	const index = args.indexOf(`--${name}`);
-	return index >= 0 && args[index + 1] ? args[index + 1] : fallback;
-};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { assertPortsFree } = require('./ports.js') as { assertPortsFree(checks: PortCheck[]): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sim = require('./sim.js') as { parseArgs(argv: string[]): Record<string, unknown>; portChecks(args: Record<string, unknown>, commands: string[]): PortCheck[] };
+
+interface PortCheck {
+	port: number;
+	host?: string;
+	what: string;
+	option: string;
+	commands: string[];
+}
+
+const USAGE = `Usage: npm start [-- options]
+Builds the package, installs it into a local n8n 2.41.1 like Community Nodes does, starts the
+simulators and serves the editor.
+
+Options:
+  --port <port>   n8n editor port (default 5678; n8n's task broker uses the next one)
+  --no-sim        do not start the simulators
+  --fresh         start with an empty n8n (deletes .cache/n8n-local)
+  --help, -h      print this and exit
+Any other option goes to the simulators, e.g. --pve-port 18006, --gotify-port 18070, --only pve
+(node scripts/sim.js --help lists them).`;
+
+/** Splits the command line into start's own options and the simulators' (passed through). */
+export function parseStartArgs(argv: string[]): { port: string; noSim: boolean; fresh: boolean; help: boolean; simArgv: string[] } {
+	const out = { port: '5678', noSim: false, fresh: false, help: false, simArgv: [] as string[] };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--port') out.port = argv[++i] ?? '';
+		else if (arg.startsWith('--port=')) out.port = arg.slice('--port='.length);
+		else if (arg === '--no-sim') out.noSim = true;
+		else if (arg === '--fresh') out.fresh = true;
+		else if (arg === '--help' || arg === '-h') out.help = true;
+		else out.simArgv.push(arg);
+	}
+	return out;
+}
+
+const args = parseStartArgs(require.main === module ? process.argv.slice(2) : []);
 
 const LOCAL = join(PACKAGE_ROOT, '.cache', 'n8n-local');
 const KEY_FILE = join(LOCAL, 'encryption-key');
@@ -36,7 +74,7 @@ function step(text: string) {
 
 async function startSimulators(): Promise<{ child: ChildProcess; info: Record<string, SimulatorInfo> }> {
 	const startedAt = Date.now();
-	const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'scripts', 'sim.js')], { stdio: ['ignore', 'inherit', 'inherit'] });
+	const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'scripts', 'sim.js'), ...args.simArgv], { stdio: ['ignore', 'inherit', 'inherit'] });
 	while (Date.now() - startedAt < 120000) {
 		if (child.exitCode !== null) throw new Error(`the simulators exited with code ${child.exitCode}`);
 		if (existsSync(RUNNING) && statSync(RUNNING).mtimeMs >= startedAt) {
@@ -68,9 +106,25 @@ async function importOnce(client: N8nClient, simulators: Record<string, Simulato
 	}
 }
 
+async function checkPorts(port: number) {
+	const checks: PortCheck[] = [
+		{ port, what: 'the n8n editor', option: '--port', commands: ['npm start'] },
+		{ port: port + 1, what: 'n8n\'s task broker, the editor port + 1', option: '--port', commands: ['npm start'] },
+	];
+	if (!args.noSim) checks.push(...sim.portChecks(sim.parseArgs(args.simArgv), ['npm start']));
+	await assertPortsFree(checks);
+}
+
 async function main() {
-	const port = Number(option('port', '5678'));
-	if (flag('fresh')) rmSync(LOCAL, { recursive: true, force: true });
+	if (args.help) {
+		console.log(USAGE);
+		return;
+	}
+	const port = Number(args.port);
+	if (!Number.isInteger(port) || port < 1 || port > 65534) throw new Error(`--port must be a port number (1-65534), got "${args.port}"`);
+	// Before the build and the n8n install (minutes on a first run): name a busy port now.
+	await checkPorts(port);
+	if (args.fresh) rmSync(LOCAL, { recursive: true, force: true });
 	mkdirSync(LOCAL, { recursive: true });
 
 	step('build');
@@ -84,7 +138,7 @@ async function main() {
 	await installPackageLikeCommunityNodes(tarball, LOCAL);
 
 	let simulators: { child: ChildProcess; info: Record<string, SimulatorInfo> } | undefined;
-	if (!flag('no-sim')) {
+	if (!args.noSim) {
 		step('simulators');
 		simulators = await startSimulators();
 	}
@@ -114,7 +168,9 @@ Press Ctrl+C to stop n8n and the simulators.`);
 	});
 }
 
-main().catch((error) => {
-	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+}

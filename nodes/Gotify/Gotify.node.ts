@@ -14,6 +14,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { testGotifyCredential } from './credentialTest';
 import { gotifyProperties } from './description';
 import { listApplications, OPERATIONS } from './operations';
@@ -21,13 +22,15 @@ import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError } from './transp
 
 export class Gotify implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Gotify',
+		// n8n-nodes-base has a "Gotify" node too: the package's must be told apart in the panel.
+		displayName: 'Gotify (Proxmox MCP)',
 		name: 'gotify',
 		icon: { light: 'file:gotify.svg', dark: 'file:gotify.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Send, read and delete Gotify messages and manage applications',
+		documentationUrl: readmeUrl('gotify'),
 		defaults: { name: 'Gotify' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -15,6 +15,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { WebSocketHandshakeError } from '../shared/transport';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { testGotifyCredential } from './credentialTest';
@@ -25,24 +26,23 @@ import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError, type GotifyConn
 
 export class GotifyTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Gotify Trigger',
+		// n8n-nodes-base has a "Gotify" node too: the package's pair must be told apart in the panel.
+		displayName: 'Gotify (Proxmox MCP) Trigger',
 		name: 'gotifyTrigger',
 		icon: { light: 'file:gotify.svg', dark: 'file:gotify.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Priority " + $parameter["minPriority"] + " and up"}}',
-		description: 'Starts the workflow for each Gotify message (e.g. from Proxmox\'s Gotify notification target), resuming without loss after a disconnect or restart',
+		// n8n's node panel shows one entry for this trigger and the Gotify node, with this text:
+		// it says what both do (editor-ui generateMergedNodesAndActions).
+		description:
+			'Send, read and delete Gotify messages, or start the workflow for each message Gotify receives (e.g. from Proxmox\'s Gotify notification target) without loss across disconnects and restarts',
+		documentationUrl: readmeUrl('gotify'),
 		defaults: { name: 'Gotify Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'proxmoxMcpGotifyApi', required: true, testedBy: 'gotifyConnectionTest' }],
 		properties: [
-			{
-				displayName: 'The credential needs a client token: the stream and the catch-up after a reconnect read messages with it',
-				name: 'clientTokenNotice',
-				type: 'notice',
-				default: '',
-			},
 			{
 				displayName: 'Application Names or IDs',
 				name: 'applications',
@@ -113,6 +113,13 @@ export class GotifyTrigger implements INodeType {
 			connection = gotifyConnection(await this.getCredentials(GOTIFY_CREDENTIAL));
 		} catch (error) {
 			throw toNodeError(error as Error);
+		}
+		if (!connection.clientToken) {
+			// The editor cannot see the credential's fields, so this is said here, at activation.
+			throw new NodeOperationError(this.getNode(), 'The Gotify credential has no Client Token', {
+				description:
+					'The trigger reads the message stream, and the messages missed while disconnected, with a client token (an application token can only send). Create one in the Gotify web UI under Clients and enter it as Client Token in the credential.',
+			});
 		}
 		const applications = new Set((this.getNodeParameter('applications', []) as Array<number | string>).map(Number));
 		const minPriority = this.getNodeParameter('minPriority', 0) as number;

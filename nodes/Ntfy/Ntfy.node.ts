@@ -13,6 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { ntfyProperties } from './description';
 import { parseTagList, publishHeaders, publishJsonBody, validateTopic, type ActionInput, type PublishInput } from './publish';
 import { testNtfyCredential } from './credentialTest';
@@ -27,6 +28,7 @@ export class Ntfy implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + ($parameter["topic"] || $parameter["topics"])}}',
 		description: 'Publish notifications to ntfy topics and read cached messages',
+		documentationUrl: readmeUrl('ntfy'),
 		defaults: { name: 'ntfy' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

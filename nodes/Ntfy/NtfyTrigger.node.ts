@@ -13,6 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { ntfyEvent } from './event';
 import { testNtfyCredential } from './credentialTest';
@@ -28,7 +29,10 @@ export class NtfyTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["topics"]}}',
-		description: 'Starts the workflow for each message published to ntfy topics, resuming without loss after a disconnect or restart',
+		// n8n's node panel shows one entry for this trigger and the ntfy node, with this text:
+		// it says what both do (editor-ui generateMergedNodesAndActions).
+		description: 'Send ntfy notifications and read cached ones, or start the workflow for each message published to ntfy topics without loss across disconnects and restarts',
+		documentationUrl: readmeUrl('ntfy'),
 		defaults: { name: 'ntfy Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

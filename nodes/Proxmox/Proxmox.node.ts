@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { readmeUrl } from '../shared/docs';
 import { nodeProperties } from './actions/node.description';
 import { router } from './actions/router';
 import { credentialTest, listSearch } from './methods';
@@ -14,6 +15,7 @@ export class Proxmox implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Manage Proxmox VE: VMs, containers, nodes, storage, backups, tasks and the cluster',
+		documentationUrl: readmeUrl('proxmox'),
 		defaults: { name: 'Proxmox' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

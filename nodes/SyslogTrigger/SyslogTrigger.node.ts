@@ -12,6 +12,7 @@ import {
 	type ITriggerFunctions,
 	type ITriggerResponse,
 } from 'n8n-workflow';
+import { readmeUrl } from '../shared/docs';
 import { syslogTriggerProperties } from './description';
 import { statsItem, type SyslogItem } from './item';
 import { SyslogPipeline } from './pipeline';
@@ -28,6 +29,7 @@ export class SyslogTrigger implements INodeType {
 		subtitle: '={{$parameter["protocol"] === "udpAndTcp" ? "UDP+TCP" : $parameter["protocol"].toUpperCase()}} :{{$parameter["port"]}}',
 		description: 'Receives syslog (RFC 5424/3164, UDP, TCP, TLS) from Proxmox hosts and starts the workflow, flood-safe',
 		eventTriggerDescription: 'Waiting for a syslog message',
+		documentationUrl: readmeUrl('syslog'),
 		defaults: { name: 'Syslog Trigger' },
 		triggerPanel: {
 			header: '',

@@ -101,3 +101,23 @@ export function severityFromProxmox(severity: string): EventSeverity {
 			return 'notice';
 	}
 }
+
+/** Events that Proxmox reports without a task ID in at least one channel (notifications carry none). */
+const KEY_WITHOUT_UPID = /^(backup\.job\.|replication\.|node\.fence|package\.updates)/;
+
+/**
+ * `event.key`: the same string for one happening however it arrived (notification push, task poll,
+ * syslog line), so a workflow can drop duplicates across sources.
+ * - A task that only tasks report: `proxmox:task:<UPID>`.
+ * - Anything else (and backup jobs, replication, fencing and package updates, which notifications
+ *   report without a UPID): `proxmox:<type>:<node>:<subject>:<time>` where subject is the VMID,
+ *   storage or job ID (`-` for backup jobs and when none applies) and time is the UTC time floored to 10 minutes (`YYYYMMDDTHHmm`).
+ *   A backup whose notification and task end straddle a 10-minute boundary gets two keys.
+ */
+export function correlationKey(event: ProxmoxEventInfo, epochSeconds: number): string {
+	if (typeof event.upid === 'string' && event.upid && !KEY_WITHOUT_UPID.test(event.type)) return `proxmox:task:${event.upid}`;
+	// A backup job's notification names its job, its task does not: neither is part of the key.
+	const subject = event.type.startsWith('backup.job.') ? '-' : (event.vmid ?? event.storage ?? (event.jobId as string | undefined) ?? '-');
+	const bucket = new Date(Math.floor(epochSeconds / 600) * 600 * 1000).toISOString().replace(/[-:]/g, '').slice(0, 13);
+	return `proxmox:${event.type}:${event.node ?? '-'}:${subject}:${bucket}`;
+}

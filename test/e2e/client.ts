@@ -93,9 +93,9 @@ export class N8nClient {
 			if (error.stdout?.includes('"resultData"')) return { stdout: error.stdout };
 			throw new Error(`n8n execute failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
 		});
-		const start = stdout.indexOf('{');
-		if (start < 0) throw new Error(`n8n execute printed no run data:\n${stdout}`);
-		const parsed = JSON.parse(stdout.slice(start)) as ExecutionSummary['data'] | { data: ExecutionSummary['data'] };
+		const json = firstJsonObject(stdout);
+		if (json === undefined) throw new Error(`n8n execute printed no run data:\n${stdout}`);
+		const parsed = JSON.parse(json) as ExecutionSummary['data'] | { data: ExecutionSummary['data'] };
 		return 'resultData' in (parsed as object) ? (parsed as ExecutionSummary['data']) : (parsed as { data: ExecutionSummary['data'] }).data;
 	}
 
@@ -167,6 +167,27 @@ export class N8nClient {
 		if (!response.ok) throw new Error(`/types/credentials.json -> ${response.status}`);
 		return (await response.json()) as Array<{ name: string }>;
 	}
+}
+
+/**
+ * The first complete top-level JSON object in `text`: `n8n execute` may print log lines after the
+ * run data (e.g. a late shutdown message), which must not be parsed with it.
+ */
+export function firstJsonObject(text: string): string | undefined {
+	const start = text.indexOf('{');
+	if (start < 0) return undefined;
+	let depth = 0;
+	let inString = false;
+	for (let index = start; index < text.length; index++) {
+		const char = text[index];
+		if (inString) {
+			if (char === '\\') index++;
+			else if (char === '"') inString = false;
+		} else if (char === '"') inString = true;
+		else if (char === '{') depth++;
+		else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
+	}
+	return undefined;
 }
 
 /** Output items of a node in run data (first run, output 0). */

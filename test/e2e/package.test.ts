@@ -13,7 +13,7 @@ interface Manifest {
 	n8n: { nodes: string[]; credentials: string[] };
 }
 
-function packageTypes() {
+function loadPackageTypes() {
 	const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as Manifest;
 	const load = (file: string) => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,6 +25,12 @@ function packageTypes() {
 		credentials: manifest.n8n.credentials.map((file) => load(file).name!),
 	};
 }
+
+// Loaded once, before any request: requiring every node blocks the event loop for seconds on a
+// busy machine, long enough for n8n to close fetch's idle keep-alive socket unnoticed, so the next
+// request failed with "other side closed".
+const ourTypes = loadPackageTypes();
+const packageTypes = () => ourTypes;
 
 describe('package in a real n8n 2.41.1', () => {
 	const client = new N8nClient();
@@ -58,5 +64,20 @@ describe('package in a real n8n 2.41.1', () => {
 			const id = await client.createWorkflow({ ...workflow, name: `import check: ${workflow.name}` });
 			expect(id).toBeTruthy();
 		}
+	});
+
+	it('node and credential display names are not those of n8n\'s own nodes and credentials', async () => {
+		const ours = (name: string) => name.startsWith(`${PACKAGE_NAME}.`);
+		const types = (await client.nodeTypes()) as unknown as Array<{ name: string; displayName: string }>;
+		// The node panel drops " Trigger" from triggers it merges with their action node.
+		const panelName = (type: { displayName: string }) => type.displayName.replace(/ Trigger$/, '');
+		const builtIn = new Set(types.filter((type) => !ours(type.name)).map(panelName));
+		const clashes = types.filter((type) => ours(type.name) && !type.name.endsWith('Tool') && builtIn.has(panelName(type))).map((type) => type.displayName);
+		expect(clashes).toEqual([]);
+		const credentials = (await client.credentialTypes()) as unknown as Array<{ name: string; displayName: string }>;
+		const ourCredentials = new Set(packageTypes().credentials);
+		const builtInCredentials = new Set(credentials.filter((type) => !ourCredentials.has(type.name)).map((type) => type.displayName));
+		const credentialClashes = credentials.filter((type) => ourCredentials.has(type.name) && builtInCredentials.has(type.displayName)).map((type) => type.displayName);
+		expect(credentialClashes).toEqual([]);
 	});
 });

@@ -2,6 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { GuestKind } from '../helpers/guests';
 
+export { limitFields, waitFields } from '../../shared/actions/resource';
+
 export function nodeLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {
 		displayName: 'Node',
@@ -106,27 +108,6 @@ export function backupVolumeLocator(): INodeProperties {
 	};
 }
 
-export function limitFields(): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	];
-}
-
 export const RRD_TIMEFRAMES = [
 	{ name: 'Hour', value: 'hour' },
 	{ name: 'Day', value: 'day' },
@@ -155,28 +136,6 @@ export function rrdFields(withDecade = false): INodeProperties[] {
 				{ name: 'Maximum', value: 'MAX' },
 			],
 			description: 'How values within each data point are combined',
-		},
-	];
-}
-
-/** Added by the resource builder to every operation that starts a task. */
-export function waitFields(): INodeProperties[] {
-	return [
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: true,
-			description: 'Whether to wait until the task finishes and output its result; otherwise output the task ID (UPID) at once',
-		},
-		{
-			displayName: 'Wait Timeout (Seconds)',
-			name: 'waitTimeout',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 600,
-			description: 'How long to wait before failing; the task itself keeps running',
-			displayOptions: { show: { waitForCompletion: [true] } },
 		},
 	];
 }

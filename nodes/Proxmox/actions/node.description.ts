@@ -1,7 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { possibleSafety, safetyFields as sharedSafetyFields } from '../../shared/actions/resource';
 import { RESOURCES } from './registry';
 import { resourceProperties } from './resource';
+import type { ProxmoxResource } from './types';
+
+export { possibleSafety };
 
 const resourceSelector: INodeProperties = {
 	displayName: 'Resource',
@@ -12,23 +16,9 @@ const resourceSelector: INodeProperties = {
 	default: 'vm',
 };
 
-const safetyFields: INodeProperties[] = [
-	{
-		displayName: 'Dry Run',
-		name: 'dryRun',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to output the exact request a change would send (method, URL, body) instead of sending it. Lookups such as finding a guest\'s node still run.',
-	},
-	{
-		displayName: 'Allow Destructive Operations From AI',
-		name: 'allowDestructiveFromAi',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether an AI agent using this node as a tool may run destructive operations (delete, rollback, stop, reset, restore over a guest, purge, commands in guests). Off: they are refused with an explanation.',
-	},
-];
+/** "Dry Run" and "Allow Destructive Operations From AI", shown only where they apply (nodes/shared/actions). */
+export function safetyFields(resources: ProxmoxResource[]): INodeProperties[] {
+	return sharedSafetyFields(resources, 'delete, rollback, stop, reset, restore over a guest, purge, commands in guests');
+}
 
-export const nodeProperties: INodeProperties[] = [resourceSelector, ...RESOURCES.flatMap(resourceProperties), ...safetyFields];
+export const nodeProperties: INodeProperties[] = [resourceSelector, ...RESOURCES.flatMap(resourceProperties), ...safetyFields(RESOURCES)];

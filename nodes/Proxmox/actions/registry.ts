@@ -1,3 +1,4 @@
+import { findOperation as findIn } from '../../shared/actions/router';
 import type { ProxmoxOperation, ProxmoxResource } from './types';
 import { apiCallResource } from './apiCall/ApiCall.resource';
 import { backupResource } from './backup/Backup.resource';
@@ -13,5 +14,5 @@ import { vmResource } from './vm/Vm.resource';
 export const RESOURCES: ProxmoxResource[] = [vmResource, containerResource, nodeResource, clusterResource, storageResource, backupResource, taskResource, notificationResource, apiCallResource];
 
 export function findOperation(resource: string, operation: string): ProxmoxOperation | undefined {
-	return RESOURCES.find((r) => r.value === resource)?.operations.find((op) => op.value === operation);
+	return findIn(RESOURCES, resource, operation);
 }

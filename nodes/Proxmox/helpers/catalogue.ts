@@ -3,126 +3,23 @@
  * scripts/proxmox-catalogue.js from the official API schema). About 70 KB gzipped; read and
  * parsed only when the API Call operation or its endpoint list is used.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 
-import { PathTemplateIndex } from '../../shared/proxmox';
+import { ApiCatalogue, type CatalogueEndpoint } from '../../shared/actions/catalogue';
 
-export interface CatalogueParam {
-	n: string;
-	t: string;
-	r?: 1;
-	d?: string;
-	e?: string[];
-	f?: string;
-	x?: string;
-	min?: number;
-	max?: number;
-	p?: string;
-	def?: unknown;
-	ml?: number;
-}
+export { describeParams, validateParams, type CatalogueEndpoint, type CatalogueParam } from '../../shared/actions/catalogue';
 
-export interface CatalogueEndpoint {
-	m: string;
-	p: string;
-	d?: string;
-	a?: CatalogueParam[];
-	v?: CatalogueParam[];
-	perm?: string;
-	pr?: 1;
-}
+export const PVE_CATALOGUE = new ApiCatalogue(join(__dirname, '..', 'data', 'pve-api-catalogue.json.gz'), 'Proxmox VE');
 
-interface Catalogue {
-	endpoints: CatalogueEndpoint[];
-	index: PathTemplateIndex;
-	byKey: Map<string, CatalogueEndpoint>;
-}
-
-let catalogue: Catalogue | undefined;
-
-export function loadCatalogue(): Catalogue {
-	if (!catalogue) {
-		const raw = readFileSync(join(__dirname, '..', 'data', 'pve-api-catalogue.json.gz'));
-		const parsed = JSON.parse(gunzipSync(raw).toString('utf8')) as { endpoints: CatalogueEndpoint[] };
-		catalogue = {
-			endpoints: parsed.endpoints,
-			index: new PathTemplateIndex(new Set(parsed.endpoints.map((e) => e.p))),
-			byKey: new Map(parsed.endpoints.map((e) => [`${e.m} ${e.p}`, e])),
-		};
-	}
-	return catalogue;
+export function loadCatalogue() {
+	return PVE_CATALOGUE.load();
 }
 
 /** The endpoint for a method and a template or concrete path. */
 export function findEndpoint(method: string, path: string): { endpoint: CatalogueEndpoint; variables: Record<string, string> } | undefined {
-	const loaded = loadCatalogue();
-	const direct = loaded.byKey.get(`${method} ${path}`);
-	if (direct) return { endpoint: direct, variables: {} };
-	const match = loaded.index.match(path);
-	if (!match) return undefined;
-	const endpoint = loaded.byKey.get(`${method} ${match.template}`);
-	if (!endpoint) return undefined;
-	// A concrete path gives variables; a template's own `{name}` segments are not values.
-	const variables = Object.fromEntries(Object.entries(match.variables).filter(([, value]) => !/^\{.+\}$/.test(value)));
-	return { endpoint, variables };
+	return PVE_CATALOGUE.find(method, path);
 }
 
 export function searchEndpoints(filter: string | undefined, limit = 100): CatalogueEndpoint[] {
-	const words = (filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-	return loadCatalogue()
-		.endpoints.filter((e) => {
-			const text = `${e.m} ${e.p} ${e.d ?? ''}`.toLowerCase();
-			return words.every((word) => text.includes(word));
-		})
-		.slice(0, limit);
-}
-
-export function describeParams(endpoint: CatalogueEndpoint): string {
-	const params = endpoint.a ?? [];
-	if (!params.length) return 'No parameters';
-	return params.map((p) => `${p.n}${p.r ? '*' : ''} (${p.t}${p.e ? `: ${p.e.join('|')}` : ''})`).join(', ');
-}
-
-function paramSpec(endpoint: CatalogueEndpoint, name: string): CatalogueParam | undefined {
-	return (endpoint.a ?? []).find((p) => p.n === name || (p.n.endsWith('[n]') && new RegExp(`^${p.n.slice(0, -3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+$`).test(name)));
-}
-
-/** Checks parameters against the schema; returns one message per problem (empty: valid). */
-export function validateParams(endpoint: CatalogueEndpoint, params: Record<string, unknown>): string[] {
-	const problems: string[] = [];
-	for (const spec of endpoint.a ?? []) {
-		if (spec.r && (params[spec.n] === undefined || params[spec.n] === '')) problems.push(`${spec.n}: required`);
-	}
-	for (const [name, value] of Object.entries(params)) {
-		const spec = paramSpec(endpoint, name);
-		if (!spec) {
-			problems.push(`${name}: not a parameter of ${endpoint.m} ${endpoint.p}`);
-			continue;
-		}
-		const values = Array.isArray(value) ? value : [value];
-		for (const entry of values) {
-			const text = typeof entry === 'boolean' ? (entry ? '1' : '0') : String(entry);
-			if (spec.t === 'integer' && !/^-?\d+$/.test(text)) problems.push(`${name}: must be an integer`);
-			else if (spec.t === 'number' && !Number.isFinite(Number(text))) problems.push(`${name}: must be a number`);
-			else if (spec.t === 'boolean' && !/^(0|1|true|false)$/i.test(text)) problems.push(`${name}: must be a boolean (true/false or 1/0)`);
-			else if (spec.e && !spec.e.includes(text)) problems.push(`${name}: must be one of ${spec.e.join(', ')}`);
-			else {
-				if ((spec.t === 'integer' || spec.t === 'number') && spec.min !== undefined && Number(text) < spec.min) problems.push(`${name}: must be at least ${spec.min}`);
-				if ((spec.t === 'integer' || spec.t === 'number') && spec.max !== undefined && Number(text) > spec.max) problems.push(`${name}: must be at most ${spec.max}`);
-				if (spec.ml !== undefined && text.length > spec.ml) problems.push(`${name}: longer than ${spec.ml} characters`);
-				if (spec.p && spec.t === 'string') {
-					let pattern: RegExp | undefined;
-					try {
-						pattern = new RegExp(`^(?:${spec.p})$`);
-					} catch {
-						pattern = undefined; // A Perl-only construct: leave the check to the server.
-					}
-					if (pattern && !pattern.test(text)) problems.push(`${name}: does not match ${spec.p}`);
-				}
-			}
-		}
-	}
-	return problems;
+	return PVE_CATALOGUE.search(filter, limit);
 }

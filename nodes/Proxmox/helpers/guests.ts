@@ -33,6 +33,15 @@ export interface GuestRef {
 
 export const GUEST_NOUN: Record<GuestKind, string> = { qemu: 'VM', lxc: 'container' };
 
+/**
+ * A guest's `tags` as a list. Proxmox stores them as one string separated by ";" (it also accepts
+ * "," and spaces on input: pve-common's pve-tag-list format); empty entries are dropped.
+ */
+export function tagList(tags: unknown): string[] {
+	if (typeof tags !== 'string') return [];
+	return tags.split(/[;,\s]+/).filter(Boolean);
+}
+
 export async function listClusterGuests(client: ProxmoxClient): Promise<ClusterResource[]> {
 	const resources = await client.get<ClusterResource[]>('/cluster/resources', { type: 'vm' });
 	return (resources ?? []).filter((r) => r.type === 'qemu' || r.type === 'lxc');

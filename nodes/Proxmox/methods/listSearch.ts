@@ -1,7 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { apiPath, toNodeError, type ProxmoxClient } from '../../shared/proxmox';
-import { describeParams, searchEndpoints as findEndpoints } from '../helpers/catalogue';
+import { endpointSearchResults } from '../../shared/actions/apiCall';
+import { PVE_CATALOGUE } from '../helpers/catalogue';
 import { listClusterGuests, type GuestKind } from '../helpers/guests';
 import { getClient } from '../transport';
 
@@ -106,10 +107,5 @@ export async function searchBackups(this: ILoadOptionsFunctions, filter?: string
 
 /** Every endpoint of the PVE API schema; no request to Proxmox is needed. */
 export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const results: INodeListSearchItems[] = findEndpoints(filter).map((endpoint) => ({
-		name: `${endpoint.m} ${endpoint.p}${endpoint.d ? ` – ${endpoint.d.split(/(?<=\.)\s/)[0]}` : ''}`,
-		value: `${endpoint.m} ${endpoint.p}`,
-		description: `${endpoint.d ?? ''} Parameters: ${describeParams(endpoint)}${endpoint.perm ? `. Permissions: ${endpoint.perm}` : ''}`.trim(),
-	}));
-	return { results };
+	return { results: endpointSearchResults(PVE_CATALOGUE, filter) };
 }

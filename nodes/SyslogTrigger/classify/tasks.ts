@@ -17,7 +17,7 @@ const GUEST_ACTIONS: Record<string, string> = {
 	destroy: 'destroy',
 };
 
-function guestAction(taskType: string): { action: string; guestType: 'qemu' | 'lxc' } | null {
+export function guestAction(taskType: string): { action: string; guestType: 'qemu' | 'lxc' } | null {
 	const prefix = taskType.slice(0, 2);
 	if (prefix !== 'qm' && prefix !== 'vz') return null;
 	const action = GUEST_ACTIONS[taskType.slice(2)];

@@ -1,5 +1,5 @@
 /**
- * The one Proxmox API client of the package (PVE now, PBS later): every Proxmox node, trigger and
+ * The one Proxmox API client of the package (Proxmox VE and Backup Server): every Proxmox node, trigger and
  * credential test goes through it. Built on nodes/shared/transport (undici pool per credential,
  * keep-alive under pveproxy's 5 s, TLS modes); adds Proxmox auth (API token or ticket with CSRF),
  * cluster failover, error mapping and boolean normalisation.
@@ -16,10 +16,11 @@ import {
 import type { Dispatcher } from 'undici';
 
 import { normaliseBooleans } from './booleans';
-import { configIdentity, type ProxmoxConfig, type ProxmoxEndpoint } from './config';
+import { configIdentity, endpointLabel, type ProxmoxConfig, type ProxmoxEndpoint } from './config';
 import { encodeParams, type ProxmoxParams } from './encode';
-import { apiErrorFromResponse, ProxmoxApiError, ProxmoxAuthError } from './errors';
-import { shouldFailOver } from './failover';
+import { apiErrorFromResponse, ProxmoxApiError, ProxmoxAuthError, ProxmoxOutcomeUnknownError } from './errors';
+import { isSafeToRepeat, shouldFailOver } from './failover';
+import { pbsPermissionHint, type PbsRequirement } from './pbs-privileges';
 import { forgetTicket, getCachedTicket, storeTicket, ticketKey, ticketState, type Ticket } from './tickets';
 
 export type ProxmoxMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -63,6 +64,11 @@ export interface ProxmoxClientOptions {
 	dryRun?: boolean;
 	/** Clock for ticket ages (tests). */
 	now?: () => number;
+	/**
+	 * PBS: the privilege an endpoint needs (from the node's schema catalogue), so a 403, which PBS
+	 * answers without naming it, says what to grant.
+	 */
+	requirementFor?: (method: ProxmoxMethod, path: string) => PbsRequirement | undefined;
 }
 
 const API_BASE = '/api2/json';
@@ -153,11 +159,12 @@ export class ProxmoxClient {
 			});
 		}
 		let lastError: unknown;
+		const transportFailures: Array<{ host: string; error: TransportError }> = [];
 		for (const { endpoint, index } of this.orderedEndpoints()) {
 			try {
 				const response = await this.sendAuthenticated(endpoint, method, relative, body, options);
 				if (shouldFailOver(method, { status: response.status })) {
-					lastError = apiErrorFromResponse(response, { method, path, host: endpoint.host }, this.redactor);
+					lastError = apiErrorFromResponse(response, { method, path, host: endpointLabel(endpoint) }, this.redactor);
 					continue;
 				}
 				preferredHost.set(this.identity, index);
@@ -165,11 +172,29 @@ export class ProxmoxClient {
 			} catch (error) {
 				if (error instanceof TransportError && shouldFailOver(method, { error })) {
 					lastError = error;
+					transportFailures.push({ host: endpointLabel(endpoint), error });
 					continue;
+				}
+				if (error instanceof TransportError && error.requestMayHaveReachedServer && (error.kind === 'reset' || error.kind === 'timeout') && !isSafeToRepeat(method)) {
+					// The write reached the server and its answer was lost: it may have run. Never
+					// repeat it (elsewhere or here); tell the user how to find out.
+					throw new ProxmoxOutcomeUnknownError(method, path, endpointLabel(endpoint), error);
 				}
 				// This client has no n8n node to attach; callers convert with toNodeError().
 				throw error;
 			}
+		}
+		if (transportFailures.length > 1 && transportFailures.length === this.config.endpoints.length) {
+			// Every host failed before answering: name each one with its port and its own reason.
+			const last = transportFailures[transportFailures.length - 1].error;
+			throw new TransportError(
+				`No host answered. ${transportFailures.map(({ host, error }) => `${host}: ${error.message}`).join('; ')}`,
+				last.kind,
+				transportFailures.some(({ error }) => error.requestMayHaveReachedServer),
+				last.code,
+				last.presentedFingerprint,
+				transportFailures.map(({ host }) => host).join(', '),
+			);
 		}
 		throw lastError ?? new Error('No Proxmox host configured');
 	}
@@ -184,18 +209,24 @@ export class ProxmoxClient {
 		});
 	}
 
-	private parse<T>(response: HttpResponse, method: string, path: string, endpoint: ProxmoxEndpoint, options: ProxmoxRequestOptions): ProxmoxResponse<T> {
+	private parse<T>(response: HttpResponse, method: ProxmoxMethod, path: string, endpoint: ProxmoxEndpoint, options: ProxmoxRequestOptions): ProxmoxResponse<T> {
 		if (response.status < 200 || response.status >= 300) {
-			throw apiErrorFromResponse(response, { method, path, host: endpoint.host }, this.redactor);
+			const error = apiErrorFromResponse(response, { method, path, host: endpointLabel(endpoint) }, this.redactor);
+			if (error.status === 403 && this.product === 'pbs') {
+				const auth = this.config.auth;
+				const pathOnly = path.replace(/\?.*$/, '');
+				error.permissionHint = pbsPermissionHint(this.options.requirementFor?.(method, pathOnly), auth.method === 'token' ? auth.tokenId : auth.username, auth.method === 'token');
+			}
+			throw error;
 		}
 		const json = response.json<{ data?: unknown; total?: unknown }>();
 		if (json === undefined || typeof json !== 'object' || json === null) {
 			throw new ProxmoxApiError(
-				`Unexpected answer (not JSON) from ${endpoint.host}: ${this.redactor.text(response.text().slice(0, 200))}`,
+				`Unexpected answer (not JSON) from ${endpointLabel(endpoint)}: ${this.redactor.text(response.text().slice(0, 200))}`,
 				response.status,
 				method,
 				path,
-				endpoint.host,
+				endpointLabel(endpoint),
 			);
 		}
 		let data: unknown = json.data ?? null;
@@ -264,12 +295,12 @@ export class ProxmoxClient {
 		const response = await this.send(endpoint, 'POST', `${API_BASE}/access/ticket`, { contentType: 'application/x-www-form-urlencoded', data: Buffer.from(form) }, {}, {});
 		if (response.status === 401 || response.status === 403) {
 			throw new ProxmoxAuthError(
-				`Login as ${auth.username} on ${endpoint.host} failed: ${this.redactor.text(response.statusText || 'authentication failure')}. Check user name, realm and password.`,
+				`Login as ${auth.username} on ${endpointLabel(endpoint)} failed: ${this.redactor.text(response.statusText || 'authentication failure')}. Check user name, realm and password.`,
 				'rejected',
 			);
 		}
 		if (response.status < 200 || response.status >= 300) {
-			throw apiErrorFromResponse(response, { method: 'POST', path: '/access/ticket', host: endpoint.host }, this.redactor);
+			throw apiErrorFromResponse(response, { method: 'POST', path: '/access/ticket', host: endpointLabel(endpoint) }, this.redactor);
 		}
 		const data = response.json<{ data?: Record<string, unknown> }>()?.data ?? {};
 		if (data.NeedTFA || (typeof data.ticket === 'string' && data.ticket.includes('!tfa!'))) {
@@ -279,7 +310,7 @@ export class ProxmoxClient {
 			);
 		}
 		if (typeof data.ticket !== 'string' || typeof data.CSRFPreventionToken !== 'string') {
-			throw new ProxmoxAuthError(`Login on ${endpoint.host} returned no ticket`, 'rejected');
+			throw new ProxmoxAuthError(`Login on ${endpointLabel(endpoint)} returned no ticket`, 'rejected');
 		}
 		const ticket: Ticket = {
 			username: typeof data.username === 'string' ? data.username : auth.username,

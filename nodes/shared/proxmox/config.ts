@@ -38,6 +38,11 @@ export class ProxmoxConfigError extends Error {
 	}
 }
 
+/** `host:port` as users write it (IPv6 in brackets): two hosts on one address stay distinct. */
+export function endpointLabel(endpoint: ProxmoxEndpoint): string {
+	return `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+}
+
 export const DEFAULT_PORTS: Record<ProxmoxProduct, number> = { pve: 8006, pbs: 8007 };
 
 /** Splits `a, b:8006, [fe80::1]:8006, https://c:8006/` into endpoints. */

@@ -1,7 +1,8 @@
 /**
  * Proxmox API failures and their translation into n8n errors. Proxmox puts its message in the
  * HTTP reason phrase and, for handler errors, in the body's `message`; parameter validation adds
- * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm). Every text is redacted.
+ * `errors: {param: msg}` (pve-http-server Formatter/Standard.pm); PBS sends the message as a plain
+ * body. Every text is redacted.
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
@@ -27,6 +28,12 @@ export class ProxmoxApiError extends Error {
 		this.name = 'ProxmoxApiError';
 	}
 
+	/**
+	 * What to grant, when the client knows better than the answer (PBS names no privilege in its
+	 * 403): shown instead of the hint derived from the message.
+	 */
+	permissionHint?: string;
+
 	get missingPermission(): MissingPermission | undefined {
 		return this.status === 403 ? parseMissingPermission(this.message) : undefined;
 	}
@@ -40,6 +47,23 @@ export class ProxmoxAuthError extends Error {
 	) {
 		super(message);
 		this.name = 'ProxmoxAuthError';
+	}
+}
+
+/**
+ * A write that reached the server and whose answer was lost (connection reset or no answer in
+ * time after the request was sent): Proxmox may have run it. It is never repeated.
+ */
+export class ProxmoxOutcomeUnknownError extends Error {
+	constructor(
+		readonly method: string,
+		readonly path: string,
+		/** `host:port` the request was sent to. */
+		readonly host: string,
+		readonly cause: TransportError,
+	) {
+		super(`Outcome unknown: ${method} ${path} was sent to ${host}, but ${cause.kind === 'timeout' ? 'no answer came in time' : 'the connection broke before the answer'}`);
+		this.name = 'ProxmoxOutcomeUnknownError';
 	}
 }
 
@@ -66,6 +90,12 @@ export class ProxmoxTaskError extends Error {
 	}
 }
 
+/** Ends a message with one full stop: Proxmox's own messages may already end with "!" or ".". */
+export function asSentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /** Parses "Permission check failed (/vms/100, VM.PowerMgmt)" and "(user != root@pam)". */
 export function parseMissingPermission(message: string): MissingPermission | undefined {
 	const match = /Permission check failed \(([^)]*)\)/i.exec(message);
@@ -83,11 +113,17 @@ export function apiErrorFromResponse(
 	redactor: Redactor,
 ): ProxmoxApiError {
 	const body = response.json<{ message?: unknown; errors?: unknown }>();
-	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
-	if (!message) message = response.statusText.trim();
-	if (!message && !body) message = response.text().trim().slice(0, 500);
-	if (!message) message = `HTTP ${response.status}`;
 	const parameterErrors: Record<string, string> = {};
+	let message = typeof body?.message === 'string' && body.message.trim() ? body.message.trim() : '';
+	if (!message && (!body || typeof body !== 'object')) {
+		// PBS (proxmox-rest-server) sends the message as the plain body, parameter errors as
+		// "parameter verification errors\n\nparameter 'name': reason" lines.
+		const text = response.text().trim();
+		for (const match of text.matchAll(/^parameter '([^']+)': (.*)$/gm)) parameterErrors[match[1]] = redactor.text(match[2].trim());
+		message = (text.split('\n')[0] ?? '').trim().slice(0, 500);
+	}
+	if (!message) message = response.statusText.trim();
+	if (!message) message = `HTTP ${response.status}`;
 	if (body?.errors && typeof body.errors === 'object') {
 		for (const [name, value] of Object.entries(body.errors as Record<string, unknown>)) {
 			parameterErrors[name] = redactor.text(String(value).trim());
@@ -121,7 +157,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		const params = Object.entries(error.parameterErrors);
 		if (params.length) lines.push(...params.map(([name, msg]) => `${name}: ${msg}`));
 		const missing = error.missingPermission;
-		if (missing) lines.push(permissionHint(missing));
+		if (error.permissionHint) lines.push(error.permissionHint);
+		else if (missing) lines.push(permissionHint(missing));
 		if (error.status === 401) lines.push('Check the credential: token ID and secret, or user, realm and password.');
 		if (error.status === 595 || error.status === 596) {
 			lines.push('The node that owns this resource did not answer the node you reached (offline or overloaded?).');
@@ -143,14 +180,35 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 			itemIndex,
 		});
 	}
-	if (error instanceof TransportError) {
-		const response: JsonObject = { message: error.message, code: error.code ?? error.kind };
-		if (error.presentedFingerprint) response.presentedFingerprint = error.presentedFingerprint;
+	if (error instanceof ProxmoxOutcomeUnknownError) {
+		const cause = error.cause;
+		const response: JsonObject = {
+			message: error.message,
+			method: error.method,
+			path: error.path,
+			host: error.host,
+			outcome: 'unknown',
+			transportFailure: cause.kind,
+			...(cause.code ? { networkErrorCode: cause.code } : {}),
+		};
 		return new NodeApiError(node, response, {
 			message: error.message,
-			description: error.presentedFingerprint ? `The server presented the certificate with SHA-256 fingerprint ${error.presentedFingerprint}.` : undefined,
+			description: [
+				`The request reached ${error.host}, so Proxmox may have run it (or may still be running it). It was not sent again, here or to another host, so it cannot run twice.`,
+				'Before you retry, check whether it ran: the task list (Datacenter > Tasks or the node\'s Task History in the Proxmox GUI, or Task > Get Many in this node) and the current state of the guest or object it changes (e.g. VM > Get).',
+				`Cause: ${cause.message}`,
+			].join('\n'),
 			itemIndex,
 		});
+	}
+	if (error instanceof TransportError) {
+		const response: JsonObject = { message: error.message, transportFailure: error.kind };
+		// Not under "code": n8n-workflow would replace the message with its stock text for that
+		// code (for ECONNRESET: "...You can retry the request immediately"), which is wrong for a
+		// request that may have run, and would drop the host and port.
+		if (error.code) response.networkErrorCode = error.code;
+		if (error.presentedFingerprint) response.presentedFingerprint = error.presentedFingerprint;
+		return new NodeApiError(node, response, { message: transportHeadline(error), description: transportDescription(error), itemIndex });
 	}
 	if (error instanceof ProxmoxTaskError) {
 		const tail = error.outcome.logTail?.length ? `\nLast log lines:\n${error.outcome.logTail.join('\n')}` : '';
@@ -161,4 +219,34 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/** A short headline naming what failed and where (n8n clips long ones); the details go below. */
+function transportHeadline(error: TransportError): string {
+	const target = error.target ?? 'the server';
+	switch (error.kind) {
+		case 'connection':
+			return `Cannot connect to ${target}`;
+		case 'connectTimeout':
+			return `Connecting to ${target} timed out`;
+		case 'tls':
+			return error.presentedFingerprint ? `Certificate of ${target} does not match the pinned fingerprint` : `TLS verification of ${target} failed`;
+		case 'timeout':
+			return `${target} did not answer in time`;
+		case 'aborted':
+			return `Request to ${target} was cancelled`;
+		default:
+			return `Connection to ${target} broke`;
+	}
+}
+
+function transportDescription(error: TransportError): string {
+	if (error.presentedFingerprint) {
+		return (
+			`The server presented a certificate with SHA-256 fingerprint ${error.presentedFingerprint}, which is not the one pinned in the credential. ` +
+			'Compare it with the fingerprint the Proxmox GUI shows under the node > System > Certificates (or run "pvenode cert info" on the node). ' +
+			'If the certificate was renewed on purpose, put the new fingerprint into the credential; otherwise something else answers on that address.'
+		);
+	}
+	return error.message;
 }

@@ -1,6 +1,6 @@
 /**
  * The one Proxmox client of the package, for every Proxmox node, trigger and credential test
- * (PVE now, PBS later). Built on nodes/shared/transport.
+ * (Proxmox VE and Proxmox Backup Server). Built on nodes/shared/transport.
  */
 export * from './config';
 export * from './client';
@@ -13,3 +13,4 @@ export * from './tasks';
 export * from './tickets';
 export * from './upid';
 export * from './connection-test';
+export * from './pbs-privileges';

@@ -20,10 +20,39 @@ export class TransportError extends Error {
 		readonly requestMayHaveReachedServer: boolean,
 		readonly code?: string,
 		readonly presentedFingerprint?: string,
+		/** `host:port` of the server this was about. */
+		readonly target?: string,
 	) {
 		super(message);
 		this.name = 'TransportError';
 	}
+}
+
+/**
+ * Errors raised while the connection was being set up (TCP connect, TLS handshake, pin check):
+ * no request byte was written, so the request may go to another host whatever its method.
+ */
+const connectionSetupFailures = new WeakSet<object>();
+
+export function markConnectionSetupFailure<T>(error: T): T {
+	if (error && typeof error === 'object') connectionSetupFailures.add(error);
+	return error;
+}
+
+function isConnectionSetupFailure(error: unknown): boolean {
+	const seen = new Set<unknown>();
+	let current = error as { cause?: unknown } | undefined;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		if (connectionSetupFailures.has(current)) return true;
+		seen.add(current);
+		current = current.cause as typeof current;
+	}
+	return false;
+}
+
+/** `host:port` of a URL, with the scheme's default port written out. */
+export function hostAndPort(url: URL): string {
+	return `${url.hostname}:${url.port || (url.protocol === 'https:' || url.protocol === 'wss:' ? '443' : '80')}`;
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
@@ -44,30 +73,41 @@ function errorCode(error: unknown): string | undefined {
 export function classifyTransportError(error: unknown, target: string, timeoutMs: number): TransportError {
 	if (error instanceof TransportError) return error;
 	const pin = findCause(error, TlsFingerprintMismatchError);
-	if (pin) return new TransportError(pin.message, 'tls', false, pin.code, pin.presented);
+	if (pin) return new TransportError(pin.message, 'tls', false, pin.code, pin.presented, target);
 	const code = errorCode(error) ?? '';
 	const detail = (error as Error)?.message ?? String(error);
+	const make = (message: string, kind: TransportErrorKind, mayHaveReached: boolean, withCode?: string) =>
+		new TransportError(message, kind, mayHaveReached, withCode, undefined, target);
 	if (code === 'UND_ERR_ABORTED' || (error as Error)?.name === 'AbortError') {
-		return new TransportError(`Request to ${target} was cancelled`, 'aborted', true, code);
+		return make(`Request to ${target} was cancelled`, 'aborted', !isConnectionSetupFailure(error), code);
 	}
 	if (CONNECT_CODES.has(code)) {
-		return new TransportError(`Cannot connect to ${target}: ${describeConnectCode(code)} (${code})`, 'connection', false, code);
+		return make(`Cannot connect to ${target}: ${describeConnectCode(code)} (${code})`, 'connection', false, code);
 	}
 	if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
-		return new TransportError(`Connecting to ${target} timed out`, 'connectTimeout', false, code);
+		return make(`Connecting to ${target} timed out`, 'connectTimeout', false, code);
 	}
 	if (TLS_CODE.test(code)) {
-		return new TransportError(
+		return make(
 			`TLS verification of ${target} failed: ${detail} (${code}). Use "Verify with Custom CA" with the server's CA, or pin its certificate fingerprint.`,
 			'tls',
 			false,
 			code,
 		);
 	}
-	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'REQUEST_TIMEOUT') {
-		return new TransportError(`${target} did not answer within ${timeoutMs} ms`, 'timeout', true, code);
+	if (isConnectionSetupFailure(error)) {
+		// A reset or close on accept or during the TLS handshake: no request byte was written.
+		return make(
+			`Connection to ${target} was closed while connecting (TCP connect or TLS handshake, before any request was sent): ${detail}${code ? ` (${code})` : ''}`,
+			'connection',
+			false,
+			code || undefined,
+		);
 	}
-	return new TransportError(`Connection to ${target} failed: ${detail}${code ? ` (${code})` : ''}`, 'reset', true, code || undefined);
+	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'REQUEST_TIMEOUT') {
+		return make(`${target} did not answer within ${timeoutMs} ms`, 'timeout', true, code);
+	}
+	return make(`Connection to ${target} failed: ${detail}${code ? ` (${code})` : ''}`, 'reset', true, code || undefined);
 }
 
 function describeConnectCode(code: string): string {

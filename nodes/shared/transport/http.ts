@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls';
 
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 
-import { classifyTransportError, TransportError } from './errors';
+import { classifyTransportError, hostAndPort, markConnectionSetupFailure, TransportError } from './errors';
 import { Redactor } from './redact';
 import { tlsCacheKey, tlsConnectionOptions, verifyPinnedPeer, type TlsSettings } from './tls';
 
@@ -72,7 +72,8 @@ export function createAgent(options: PoolOptions): Agent {
 	const connect: buildConnector.connector = (connectOptions, callback) => {
 		baseConnect(connectOptions, (error, socket) => {
 			if (error || !socket) {
-				callback(error ?? new Error('connect failed'), null);
+				// Failed before the socket was handed to undici: nothing of the request was written.
+				callback(markConnectionSetupFailure(error ?? new Error('connect failed')), null);
 				return;
 			}
 			if (connectOptions.protocol === 'https:') {
@@ -80,7 +81,7 @@ export function createAgent(options: PoolOptions): Agent {
 					verifyPinnedPeer(socket as TLSSocket, options.tls, `${connectOptions.hostname}:${connectOptions.port || 443}`);
 				} catch (pinError) {
 					socket.destroy();
-					callback(pinError as Error, null);
+					callback(markConnectionSetupFailure(pinError as Error), null);
 					return;
 				}
 			}
@@ -154,7 +155,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
 	const limit = request.maxBodyBytes ?? 64 * 1024 * 1024;
 	const head = await httpStream(request, (chunk) => {
 		size += chunk.length;
-		if (size > limit) throw new TransportError(`Response from ${new URL(request.url).host} exceeds ${limit} bytes`, 'reset', true);
+		if (size > limit) throw new TransportError(`Response from ${hostAndPort(new URL(request.url))} exceeds ${limit} bytes`, 'reset', true);
 		chunks.push(chunk);
 	});
 	await head.done;
@@ -180,7 +181,7 @@ export async function httpStream(request: HttpRequest, onData: (chunk: Buffer) =
 	const url = new URL(request.url);
 	const timeoutMs = request.timeoutMs ?? 30000;
 	const redactor = request.redactor ?? new Redactor();
-	const target = redactor.text(url.host);
+	const target = redactor.text(hostAndPort(url));
 	let controllerRef: { abort(reason: Error): void } | undefined;
 	let settleHead: (head: StreamHead) => void;
 	let failHead: (error: Error) => void;
@@ -198,7 +199,14 @@ export async function httpStream(request: HttpRequest, onData: (chunk: Buffer) =
 	let headersIn = false;
 	const fail = (error: unknown) => {
 		const classified = classifyTransportError(error, target, timeoutMs);
-		const safe = new TransportError(redactor.text(classified.message), classified.kind, classified.requestMayHaveReachedServer, classified.code, classified.presentedFingerprint);
+		const safe = new TransportError(
+			redactor.text(classified.message),
+			classified.kind,
+			classified.requestMayHaveReachedServer,
+			classified.code,
+			classified.presentedFingerprint,
+			target,
+		);
 		if (headersIn) failBody(safe);
 		else failHead(safe);
 	};

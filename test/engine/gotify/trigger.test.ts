@@ -213,8 +213,9 @@ describe('Gotify Trigger', () => {
 
 	it('explains that the trigger needs a client token', async () => {
 		await startSim();
-		const error = await start({}, { clientToken: '' }).catch((e: Error) => e);
-		expect((error as Error).message).toBe('This operation needs the Client Token in the Gotify credential (Gotify web UI > Clients)');
+		const error = (await start({}, { clientToken: '' }).catch((e: Error) => e)) as Error & { description?: string };
+		expect(error.message).toBe('The Gotify credential has no Client Token');
+		expect(error.description).toMatch(/Gotify web UI under Clients/);
 		expect(sim.requests).toHaveLength(0);
 	});
 

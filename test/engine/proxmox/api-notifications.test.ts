@@ -130,12 +130,15 @@ describe('credential test', () => {
 		const result = await test(tokenCredentials(sim, { fingerprint: 'BB'.repeat(32) }).proxmoxMcpApi);
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain(sim.fingerprint);
+		expect(result.message).toContain(`${sim.host}:${sim.port}`);
+		expect(result.message).toMatch(/System > Certificates/);
 	});
 
 	it('reports a bad token, an unreachable host and a token without privileges', async () => {
 		const bad = await test(tokenCredentials(sim, { tokenSecret: 'wrong-secret-0000' }).proxmoxMcpApi);
 		expect(bad).toMatchObject({ status: 'Error' });
-		expect(bad.message).toMatch(/Authentication failed/);
+		expect(bad.message).toMatch(/Authentication failed on 127\.0\.0\.1:\d+: invalid token value! Check the token ID/);
+		expect(bad.message).not.toMatch(/[.!?]\./);
 		expect(bad.message).not.toContain('wrong-secret-0000');
 
 		const unreachable = await test(tokenCredentials(sim, { hosts: '127.0.0.1:1' }).proxmoxMcpApi);

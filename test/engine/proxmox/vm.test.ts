@@ -236,11 +236,14 @@ describe('failures', () => {
 		}
 	});
 
-	it('fails on a TLS fingerprint mismatch and shows the presented fingerprint', async () => {
+	it('fails on a TLS fingerprint mismatch: a short headline, the presented fingerprint and where to compare it below', async () => {
 		const creds = tokenCredentials(sim, { fingerprint: 'AA'.repeat(32) });
 		const error = (await runNode(NODE, { resource: 'vm', operation: 'getMany' } as never, { credentials: creds }).catch((e) => e)) as NodeApiError;
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toContain(sim.fingerprint);
+		expect(error.message).toBe(`Certificate of ${sim.host}:${sim.port} does not match the pinned fingerprint`);
+		expect(error.description).toContain(sim.fingerprint);
+		expect(error.description).toMatch(/System > Certificates/);
+		expect(error.description).not.toContain(error.message);
 	});
 
 	it('turns a failed task into an error carrying the log tail, or an error item', async () => {

@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
 import {
 	apiErrorFromResponse,
+	asSentence,
 	applyBooleanShape,
 	encodeParams,
 	exitStatusIsSuccess,
@@ -186,9 +187,27 @@ describe('error mapping', () => {
 		expect(error.message).toBe('boom ***');
 	});
 
-	it('shows the presented fingerprint for TLS mismatches', () => {
-		const error = new TransportError('pin mismatch', 'tls', false, 'TLS_FINGERPRINT_MISMATCH', 'AA:BB');
-		expect((toNodeError(node, error) as NodeApiError).description).toContain('AA:BB');
+	it('shows the presented fingerprint for TLS mismatches below a short headline', () => {
+		const error = new TransportError('pin mismatch', 'tls', false, 'TLS_FINGERPRINT_MISMATCH', 'AA:BB', 'pve1:8006');
+		const nodeError = toNodeError(node, error) as NodeApiError;
+		expect(nodeError.message).toBe('Certificate of pve1:8006 does not match the pinned fingerprint');
+		expect(nodeError.description).toContain('AA:BB');
+		expect(nodeError.description).toContain('System > Certificates');
+	});
+
+	it('never lets n8n swap a transport failure for its stock text', () => {
+		const reset = new TransportError('Connection to pve1:8006 failed: read ECONNRESET (ECONNRESET)', 'reset', true, 'ECONNRESET', undefined, 'pve1:8006');
+		const nodeError = toNodeError(node, reset) as NodeApiError;
+		expect(nodeError.message).toBe('Connection to pve1:8006 broke');
+		expect(nodeError.description).toContain('ECONNRESET');
+		const refused = new TransportError('Cannot connect to pve1:8006: connection refused (ECONNREFUSED)', 'connection', false, 'ECONNREFUSED', undefined, 'pve1:8006');
+		expect(toNodeError(node, refused).message).toBe('Cannot connect to pve1:8006');
+	});
+
+	it('ends messages with a single punctuation mark', () => {
+		expect(asSentence('invalid token value!')).toBe('invalid token value!');
+		expect(asSentence('authentication failure')).toBe('authentication failure.');
+		expect(asSentence('Parameter verification failed.\n')).toBe('Parameter verification failed.');
 	});
 
 	it('turns failed tasks into operation errors with the log tail', () => {

@@ -5,9 +5,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ProxmoxParams } from '../../../shared/proxmox';
-import { GUEST_NOUN, listClusterGuests, resolveGuest, type GuestKind, type GuestRef } from '../../helpers/guests';
-import { taskOrResult } from '../../helpers/results';
-import { guestLocator } from '../common.descriptions';
+import { GUEST_NOUN, listClusterGuests, resolveGuest, tagList, type GuestKind, type GuestRef } from '../../helpers/guests';
+import { limitItems, taskOrResult } from '../../helpers/results';
+import { guestLocator, limitFields } from '../common.descriptions';
 import type { OperationContext, OperationSafety, ProxmoxOperation } from '../types';
 
 export const RESOURCE_NOUN: Record<GuestKind, string> = { qemu: 'VM', lxc: 'container' };
@@ -22,9 +22,10 @@ export function guestGetMany(kind: GuestKind): ProxmoxOperation {
 		value: 'getMany',
 		name: 'Get Many',
 		action: `Get many ${noun}s`,
-		description: `Lists ${noun}s across the whole cluster in one request, with node, VMID, name, status, CPU, memory, disk and uptime. Optional filters: node, status.`,
+		description: `Lists ${noun}s across the whole cluster in one request, with node, VMID, name, status, CPU, memory, disk, uptime and tags (raw "tags" string and "tagList" array). Optional filters: node, status. Return All, or up to Limit (default 50).`,
 		safety: 'read',
 		properties: [
+			...limitFields(),
 			{
 				displayName: 'Filters',
 				name: 'filters',
@@ -57,7 +58,8 @@ export function guestGetMany(kind: GuestKind): ProxmoxOperation {
 					(!filters.status || g.status === filters.status) &&
 					(filters.templates !== false || !g.template),
 			);
-			return guests.sort((a, b) => Number(a.vmid) - Number(b.vmid)) as IDataObject[];
+			const sorted = guests.sort((a, b) => Number(a.vmid) - Number(b.vmid)).map((g): IDataObject => ({ ...(g as unknown as IDataObject), tagList: tagList(g.tags) }));
+			return limitItems(ctx, sorted);
 		},
 	};
 }
@@ -77,7 +79,7 @@ export function guestGet(kind: GuestKind): ProxmoxOperation {
 				ctx.client.get<IDataObject>(`${guest.base}/status/current`),
 				ctx.client.get<IDataObject>(`${guest.base}/config`),
 			]);
-			return { ...guestSummary(guest), ...status, config };
+			return { ...guestSummary(guest), ...status, tagList: tagList(config?.tags ?? status?.tags), config };
 		},
 	};
 }

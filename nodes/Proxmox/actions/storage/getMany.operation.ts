@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { apiPath } from '../../../shared/proxmox';
 import { resolveNodeName } from '../../helpers/guests';
-import { nodeLocator } from '../common.descriptions';
+import { limitItems } from '../../helpers/results';
+import { limitFields, nodeLocator } from '../common.descriptions';
 import type { ProxmoxOperation } from '../types';
 
 export const CONTENT_TYPES = [
@@ -27,6 +28,7 @@ export const getMany: ProxmoxOperation = {
 		nodeLocator(),
 		{ displayName: 'Content Type', name: 'content', type: 'options', default: '', options: CONTENT_TYPES, description: 'Only storages that can hold this content' },
 		{ displayName: 'Enabled Only', name: 'enabledOnly', type: 'boolean', default: false, description: 'Whether to leave out disabled storages' },
+		...limitFields(),
 	],
 	async execute(ctx) {
 		const node = resolveNodeName(ctx);
@@ -35,6 +37,6 @@ export const getMany: ProxmoxOperation = {
 				content: ctx.fn.getNodeParameter('content', ctx.itemIndex, '') as string,
 				enabled: (ctx.fn.getNodeParameter('enabledOnly', ctx.itemIndex, false) as boolean) || undefined,
 			})) ?? [];
-		return storages.map((s): IDataObject => ({ node, ...s })).sort((a, b) => String(a.storage).localeCompare(String(b.storage)));
+		return limitItems(ctx, storages.map((s): IDataObject => ({ node, ...s })).sort((a, b) => String(a.storage).localeCompare(String(b.storage))));
 	},
 };

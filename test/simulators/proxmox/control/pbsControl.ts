@@ -31,6 +31,8 @@ export function pbsControl(world: PbsWorld): SimulatorControl {
 		},
 		injectFault: (spec) => world.faults.inject(spec),
 		clearFaults: () => world.faults.clear(),
+		requestCounts: () => world.requests.snapshot(),
+		resetRequestCounts: () => world.requests.reset(),
 		advanceClock: (seconds) => world.clock.advance(seconds),
 		async emitSyslog({ node, target, lines, facility, severity }) {
 			const at = new Date(world.clock.nowMs());

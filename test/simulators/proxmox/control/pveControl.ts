@@ -124,6 +124,8 @@ export function pveControl(world: PveWorld): SimulatorControl {
 		},
 		injectFault: (spec) => world.faults.inject(spec),
 		clearFaults: () => world.faults.clear(),
+		requestCounts: () => world.requests.snapshot(),
+		resetRequestCounts: () => world.requests.reset(),
 		advanceClock: (seconds) => world.clock.advance(seconds),
 		async emitSyslog({ node: from, target, lines, facility, severity }) {
 			const at = new Date(world.clock.nowMs());

@@ -33,5 +33,8 @@ export interface SimulatorControl {
 	runBackupJob(id: string): string[];
 	/** Sends a notification event through matchers and targets (package-updates, fencing, replication...). */
 	emitNotification(event: { type: string; severity?: 'info' | 'notice' | 'warning' | 'error' | 'unknown'; title?: string; message?: string; fields?: Record<string, string> }): Promise<void>;
+	/** API requests answered since the start or the last reset, by `METHOD /path`. */
+	requestCounts(): Record<string, number>;
+	resetRequestCounts(): void;
 	getState(): Record<string, unknown>;
 }

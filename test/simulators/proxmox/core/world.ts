@@ -1,3 +1,4 @@
+import type { RequestCounter } from './requests';
 import type { Product, SchemaId } from '../schema/types';
 import type { RouteIndex } from '../schema/routes';
 import type { Params } from '../schema/validate';
@@ -36,6 +37,8 @@ export interface WorldBase {
 	access: AccessStore;
 	tickets: TicketAuthority;
 	faults: FaultInjector;
+	/** API requests answered, by `METHOD /path`. */
+	requests: RequestCounter;
 	/** The node this endpoint runs on (the one answering; others are reached by proxying). */
 	localNode: string;
 	isNodeOnline(node: string): boolean;

@@ -20,14 +20,19 @@ export class NotificationHub {
 
 	constructor(readonly config: NotificationConfig) {}
 
-	async emit(event: NotificationEvent): Promise<void> {
-		this.events.push(event);
+	/** Targets the enabled matchers route an event to (what vzdump logs as `notified via target`). */
+	targetsFor(event: NotificationEvent): string[] {
 		const targets = new Set<string>();
 		for (const m of this.config.matchers.values()) {
 			if (m.disable) continue;
 			if (matcherMatches(m, event, new Date(event.timestamp * 1000))) for (const t of m.target ?? []) targets.add(t);
 		}
-		await Promise.all([...targets].map((t) => this.sendTo(t, event)));
+		return [...targets];
+	}
+
+	async emit(event: NotificationEvent): Promise<void> {
+		this.events.push(event);
+		await Promise.all(this.targetsFor(event).map((t) => this.sendTo(t, event)));
 	}
 
 	async sendTo(target: string, event: NotificationEvent): Promise<DeliveryResult> {

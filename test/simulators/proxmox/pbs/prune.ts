@@ -1,4 +1,3 @@
-import type { PbsSnapshot } from './model';
 
 export type KeepOptions = Partial<Record<'keep-last' | 'keep-hourly' | 'keep-daily' | 'keep-weekly' | 'keep-monthly' | 'keep-yearly', number>>;
 
@@ -11,7 +10,13 @@ function isoWeek(d: Date): string {
 	return `${t.getUTCFullYear()}/${Math.ceil(((t.getTime() - yearStart.getTime()) / 86400000 + 1) / 7)}`;
 }
 
-const SELECTORS: Array<[keyof KeepOptions, (s: PbsSnapshot) => string]> = [
+/** What the selection needs: a backup time (epoch) and the protected flag (PBS snapshots, PVE backup volumes). */
+export interface Prunable {
+	time: number;
+	protected?: boolean;
+}
+
+const SELECTORS: Array<[keyof KeepOptions, (s: Prunable) => string]> = [
 	['keep-last', (s) => String(s.time)],
 	['keep-hourly', (s) => new Date(s.time * 1000).toISOString().slice(0, 13)],
 	['keep-daily', (s) => new Date(s.time * 1000).toISOString().slice(0, 10)],
@@ -23,10 +28,11 @@ const SELECTORS: Array<[keyof KeepOptions, (s: PbsSnapshot) => string]> = [
 /**
  * The PBS prune selection (pbs-datastore prune.rs): per option, keep the newest snapshot of each of
  * the N newest periods not already covered; protected snapshots are always kept; no option keeps all.
+ * PVE's `PVE::Storage::prune_mark_backup_group` applies the same rules to vzdump archives.
  */
-export function pruneSelection(group: PbsSnapshot[], keep: KeepOptions): Map<PbsSnapshot, 'keep' | 'remove' | 'protected'> {
+export function pruneSelection<T extends Prunable>(group: T[], keep: KeepOptions): Map<T, 'keep' | 'remove' | 'protected'> {
 	const list = [...group].sort((a, b) => b.time - a.time);
-	const mark = new Map<PbsSnapshot, 'keep' | 'remove' | 'protected'>();
+	const mark = new Map<T, 'keep' | 'remove' | 'protected'>();
 	const any = SELECTORS.some(([k]) => (keep[k] ?? 0) > 0);
 	if (!any) {
 		for (const s of list) mark.set(s, s.protected ? 'protected' : 'keep');

@@ -56,7 +56,9 @@ function backupLog(ds: Datastore, s: PbsSnapshot, previous: PbsSnapshot | undefi
 /** Records a finished task whose log lines carry PBS's RFC 3339 prefix. */
 function record(w: PbsWorld, p: { type: string; id: string; authId: string; start: number; store: string; lines: Array<[number, string]>; error?: string }): string {
 	const end = p.start + (p.lines.length ? p.lines[p.lines.length - 1][0] : 0) + 1;
-	const lines = [...p.lines.map(([dt, l]) => `${rfc3339((p.start + dt) * 1000)}: ${l}`), `${rfc3339(end * 1000)}: ${p.error ? `TASK ERROR: ${p.error}` : 'TASK OK'}`];
+	const stamps = new Map<number, string>();
+	const at = (t: number) => stamps.get(t) ?? (stamps.set(t, rfc3339(t * 1000)), stamps.get(t) as string);
+	const lines = [...p.lines.map(([dt, l]) => `${at(p.start + dt)}: ${l}`), `${at(end)}: ${p.error ? `TASK ERROR: ${p.error}` : 'TASK OK'}`];
 	return w.tasks.addFinished({ node: w.localNode, type: p.type, id: p.id, authId: p.authId, starttime: p.start, duration: end - p.start, lines, meta: { store: p.store } }).upid;
 }
 
@@ -82,6 +84,9 @@ export function seedPbs(w: PbsWorld): void {
 	const firstNight = midnight - 14 * day;
 	const store = newDatastore('backup', '/mnt/datastore/backup', 8192 * GiB, { comment: 'Main datastore', 'notification-mode': 'notification-system', gcSchedule: 'daily' });
 	state.datastores.set(store.name, store);
+	// The token the PVE storage `pbs` entry uses; PBS tokens carry their own ACL (DatastoreBackup on the store).
+	w.access.createToken('root@pam', 'pve-backup', { privsep: true, comment: 'PVE cluster simcluster' });
+	w.access.setAcl(`/datastore/${store.name}`, 'DatastoreBackup', 'root@pam!pve-backup');
 	state.remotes.set('offsite', { name: 'offsite', host: 'pbs-offsite.example.net', port: 8007, 'auth-id': 'sync@pbs', fingerprint: 'AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99', comment: 'Offsite copy' });
 	const sync: PbsJob = { id: 'pull-offsite', store: 'backup', remote: 'offsite', 'remote-store': 'backup', schedule: 'daily', 'remove-vanished': false };
 	const verify: PbsJob = { id: 'v-weekly', store: 'backup', schedule: 'sat 03:00', 'ignore-verified': true, 'outdated-after': 30 };

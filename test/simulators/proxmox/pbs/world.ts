@@ -1,3 +1,4 @@
+import { RequestCounter } from '../core/requests';
 import { HandlerRegistry, type ResolvedOptions } from '../core/world';
 import { SimClock } from '../core/clock';
 import { Timers } from '../core/timers';
@@ -14,6 +15,7 @@ import type { CertBundle } from '../wire/certs';
 import type { PbsWorld } from './model';
 import { emptyPbs, seedPbs } from './seed';
 import { registerPbs } from './handlers';
+import { registerPbsExtras } from './extras';
 
 export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, defaults: { tokenSecret: string; rootPassword: string }): { world: PbsWorld; registry: HandlerRegistry<PbsWorld> } {
 	const clock = new SimClock();
@@ -34,6 +36,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 		access,
 		tickets: new TicketAuthority('pbs', clock, opts.ticketLifetimeSeconds),
 		faults: new FaultInjector(),
+		requests: new RequestCounter(),
 		localNode: node,
 		isNodeOnline: () => true,
 		nodeExists: (n: string) => n === node || n === 'localhost',
@@ -47,6 +50,7 @@ export function createPbsWorld(opts: ResolvedOptions, certs: CertBundle, default
 	const registry = new HandlerRegistry<PbsWorld>();
 	registerAccess(registry);
 	registerPbs(registry);
+	registerPbsExtras(registry);
 	registerNotifications(registry, '/config/notifications');
 	return { world, registry };
 }

@@ -24,8 +24,8 @@ export function guestMetrics(g: Guest, now: number): Record<string, number> {
 		uptime,
 		netin: uptime * rate,
 		netout: Math.round(uptime * rate * 0.6),
-		diskread: uptime * 4096 * 3,
-		diskwrite: uptime * 4096 * 5,
+		diskread: uptime * 4096 * (2 + (g.vmid % 5)),
+		diskwrite: uptime * 4096 * (3 + (g.vmid % 7)),
 	};
 }
 
@@ -43,4 +43,9 @@ export function nodeMetrics(cluster: PveCluster, n: PveNode, now: number): Recor
 		maxdisk: local?.total ?? 98 * GiB,
 		uptime: now - n.bootedAt,
 	};
+}
+
+/** Host-side memory of a VM process (PVE 9 `memhost`, the QEMU process's PSS): guest usage plus QEMU's own overhead. */
+export function hostMemory(g: Guest, mem: number): number {
+	return Math.round(mem * 1.04 + 48 * 1024 ** 2 + (g.vmid % 7) * 1024 ** 2);
 }

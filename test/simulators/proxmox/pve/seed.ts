@@ -1,4 +1,4 @@
-import { vzdumpStamp, type Guest, type GuestConfig, type PveCluster, type Storage, type Volume } from './model';
+import { type Guest, type GuestConfig, type PveCluster, type Storage, type Volume } from './model';
 import type { TaskManager } from '../core/tasks';
 
 const GiB = 1024 ** 3;
@@ -141,24 +141,6 @@ export function seedEstate(cluster: PveCluster, tasks: TaskManager, now: number)
 		comment: 'Nightly backup of every guest',
 	});
 
-	// Last night's backups and their task history.
-	const night = now - ((now % 86400) + 3 * 3600);
-	for (const [i, g] of [...cluster.guests.values()].filter((x) => !x.config.template).entries()) {
-		const stamp = night + i * 47;
-		const date = vzdumpStamp(stamp);
-		const ext = g.type === 'qemu' ? 'vma.zst' : 'tar.zst';
-		const size = Math.round(((Number(g.config.cores) || 1) * 1.3 + (g.vmid % 7)) * 0.41 * GiB);
-		cluster.volumes.push({ volid: `nfs-backup:backup/vzdump-${g.type}-${g.vmid}-${date}.${ext}`, storage: 'nfs-backup', content: 'backup', format: ext, size, ctime: stamp + 40, vmid: g.vmid, notes: String(g.config.name ?? g.config.hostname), subtype: g.type });
-		tasks.addFinished({
-			node: g.node,
-			type: 'vzdump',
-			id: String(g.vmid),
-			authId: 'root@pam',
-			starttime: stamp,
-			duration: 40,
-			lines: [`INFO: starting new backup job: vzdump ${g.vmid} --storage nfs-backup --mode snapshot --compress zstd`, `INFO: Starting Backup of VM ${g.vmid} (${g.type})`, `INFO: Finished Backup of VM ${g.vmid} (00:00:40)`, 'INFO: Backup job finished successfully', 'TASK OK'],
-		});
-	}
 	tasks.addFinished({ node: at(1), type: 'qmstart', id: '102', authId: 'root@pam', starttime: now - 7200, duration: 2, lines: ['start failed: QEMU exited with code 1', 'TASK ERROR: start failed: QEMU exited with code 1'] });
 	tasks.addFinished({ node: at(0), type: 'aptupdate', id: '', authId: 'root@pam', starttime: now - 5400, duration: 9, lines: ['starting apt-get update', 'Hit:1 http://deb.debian.org/debian trixie InRelease', 'WARN: some repositories could not be reached', 'TASK WARNINGS: 1'] });
 }

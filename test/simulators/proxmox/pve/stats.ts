@@ -1,6 +1,6 @@
 import type { PveWorld } from './model';
 import { storageOnNode, storageUsed } from './model';
-import { guestMetrics, nodeMetrics } from './metrics';
+import { guestMetrics, hostMemory, nodeMetrics } from './metrics';
 
 /**
  * The pvestatd broadcast: `/cluster/resources` and `/cluster/tasks` answer from this cache, refreshed
@@ -38,7 +38,8 @@ export class StatsCache {
 				template: g.config.template ? 1 : 0,
 				...m,
 			};
-			if (w.opts.schema === 'pve9') entry.memhost = m.mem;
+			// PVE 9: memhost from the pve-vm-9.0 RRD; containers have none (pvestatd writes undef).
+			if (w.opts.schema === 'pve9' && g.type === 'qemu') entry.memhost = g.status === 'running' ? hostMemory(g, m.mem) : 0;
 			if (g.config.tags) entry.tags = g.config.tags;
 			if (g.config.lock) entry.lock = g.config.lock;
 			if (g.hastate) entry.hastate = g.hastate;
@@ -55,7 +56,12 @@ export class StatsCache {
 			}
 		}
 		for (const id of cluster.pools.keys()) res.push({ id: `/pool/${id}`, type: 'pool', pool: id });
-		for (const n of cluster.nodes.values()) res.push({ id: `sdn/${n.name}/localnetwork`, type: 'sdn', sdn: 'localnetwork', node: n.name, status: n.online ? 'ok' : 'unknown' });
+		// API2/Cluster.pm resources: PVE 9 nodes publish `network` entries (the default zone `localnetwork` per node,
+		// status ok) and their old `sdn/<node>/…` entries are skipped; PVE 8 nodes publish `sdn/<node>/localnetwork`.
+		for (const n of cluster.nodes.values()) {
+			if (w.opts.schema === 'pve9') res.push({ id: `network/${n.name}/zone/localnetwork`, type: 'network', 'network-type': 'zone', network: 'localnetwork', node: n.name, status: 'ok' });
+			else res.push({ id: `sdn/${n.name}/localnetwork`, type: 'sdn', sdn: 'localnetwork', node: n.name, status: n.online ? 'ok' : 'unknown' });
+		}
 		this.resources = res;
 		this.tasks = w.tasks.tasks
 			.slice(-200)

@@ -1,3 +1,4 @@
+import { RequestCounter } from '../core/requests';
 import { HandlerRegistry, type ResolvedOptions } from '../core/world';
 import { SimClock } from '../core/clock';
 import { Timers } from '../core/timers';
@@ -23,6 +24,8 @@ import { registerAgent } from './handlers/agent';
 import { registerVzdump } from './handlers/vzdump';
 import { registerHost } from './handlers/host';
 import { registerPools } from './handlers/pools';
+import { seedBackupHistory } from './backupHistory';
+import { registerNodeConfig } from './handlers/nodeConfig';
 import { registerApt } from './handlers/apt';
 import { registerReplication } from './handlers/replication';
 import { registerNotifications } from '../notifications/api';
@@ -52,6 +55,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 		access,
 		tickets: new TicketAuthority('pve', clock, opts.ticketLifetimeSeconds),
 		faults: new FaultInjector(),
+		requests: new RequestCounter(),
 		localNode: opts.nodes[0],
 		cluster,
 		fingerprint: certs.fingerprint,
@@ -85,6 +89,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	world.notify = new NotificationHub(new NotificationConfig('pve'));
 	if (opts.seed === 'estate') {
 		seedEstate(cluster, tasks, clock.now());
+		seedBackupHistory(world);
 		for (const node of opts.nodes) {
 			world.addSyslog(node, 'systemd[1]: Started pvestatd.service - PVE Status Daemon.');
 			world.addSyslog(node, 'pveproxy[1408]: starting 3 worker(s)');
@@ -120,6 +125,7 @@ export function createPveWorld(opts: ResolvedOptions, certs: CertBundle, default
 	registerAgent(registry);
 	registerVzdump(registry);
 	registerHost(registry);
+	registerNodeConfig(registry);
 	registerPools(registry);
 	registerApt(registry);
 	registerReplication(registry);

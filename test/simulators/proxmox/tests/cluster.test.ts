@@ -49,7 +49,8 @@ describe('PVE cluster, tasks, storage and backups', () => {
 		expect(vzdump.data).toHaveLength(2);
 		expect(vzdump.total).toBeGreaterThan(2);
 		const errors = await get('/nodes/pve2/tasks?errors=1');
-		expect(errors.data.map((t: { status: string }) => t.status)).toEqual(['start failed: QEMU exited with code 1']);
+		// The seeded history holds one failed nightly run on pve2 (VM 103, three nights ago).
+		expect(errors.data.map((t: { status: string }) => t.status)).toEqual(['start failed: QEMU exited with code 1', 'job errors']);
 		const warnings = await get('/nodes/pve1/tasks?statusfilter=warning');
 		expect(warnings.data.map((t: { status: string }) => t.status)).toEqual(['WARNINGS: 1']);
 		const byVm = await get('/nodes/pve1/tasks?vmid=100');
@@ -57,7 +58,8 @@ describe('PVE cluster, tasks, storage and backups', () => {
 		const upid = vzdump.data[0].upid;
 		const log = await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log?start=1&limit=2`);
 		expect(log.data).toEqual([expect.objectContaining({ n: 2 }), expect.objectContaining({ n: 3 })]);
-		expect(log.total).toBe(5);
+		// A nightly run of three guests: full per-guest sections (see backupHistory.test.ts).
+		expect(log.total).toBeGreaterThan(60);
 	});
 
 	it('stops a running task', async () => {
@@ -110,7 +112,8 @@ describe('PVE cluster, tasks, storage and backups', () => {
 		expect(failed).toMatchObject({ id: '', exitstatus: 'job errors' });
 		const flog = (await get(`/nodes/pve1/tasks/${encodeURIComponent(f.json.data)}/log?limit=100`)).data.map((l: { t: string }) => l.t);
 		expect(flog).toContain('ERROR: Backup of VM 101 failed - disk full');
-		expect(flog.slice(-2)).toEqual(['INFO: Backup job finished with errors', 'TASK ERROR: job errors']);
+		// PVE >= 8.1 logs each notification target after the job summary line (VZDump.pm send_notification).
+		expect(flog.slice(-3)).toEqual(['INFO: Backup job finished with errors', 'INFO: notified via target `mail-to-root`', 'TASK ERROR: job errors']);
 	});
 
 	it('manages backup jobs and runs one like the scheduler', async () => {

@@ -16,8 +16,8 @@ describe('endpoints without a state model', () => {
 	afterAll(() => sim.close());
 
 	it('answer with data shaped by the schema returns', async () => {
-		const route = getRouteIndex('pve9').find('GET', '/nodes/{node}/network');
-		const r = await call(sim, 'GET', '/nodes/pve1/network', { token });
+		const route = getRouteIndex('pve9').find('GET', '/cluster/sdn/zones');
+		const r = await call(sim, 'GET', '/cluster/sdn/zones', { token });
 		expect(r.status).toBe(200);
 		expect(r.json.data).toEqual(sampleFromSchema(route?.info.returns));
 		const item = r.json.data[0];

@@ -1,38 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'http';
-import type { AddressInfo } from 'net';
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../index';
 import { matcherMatches } from '../notifications/matcher';
 import { call, pbsToken, pveToken, waitTask } from './rawClient';
-
-interface Received {
-	method: string;
-	url: string;
-	headers: IncomingHttpHeaders;
-	body: string;
-}
-
-/** A local receiver standing in for n8n's webhook and a Gotify server. */
-function receiver(): Promise<{ server: Server; url: string; received: Received[]; next(): Promise<Received> }> {
-	const received: Received[] = [];
-	const waiters: Array<(r: Received) => void> = [];
-	const server = createServer((req, res) => {
-		let body = '';
-		req.on('data', (c) => (body += c));
-		req.on('end', () => {
-			const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-			received.push(r);
-			waiters.shift()?.(r);
-			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end('{}');
-		});
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as AddressInfo;
-			resolve({ server, url: `http://127.0.0.1:${port}`, received, next: () => new Promise((r) => waiters.push(r)) });
-		}),
-	);
-}
+import { receiver } from './receiver';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const BODY = '{"title":{{ json title }},"message":{{ json message }},"severity":{{ json severity }},"timestamp":{{ timestamp }},"fields":{{ json fields }},"q":"{{ url-encode title }}","e":"{{ escape severity }}"}';
@@ -96,9 +65,19 @@ describe('PVE notifications', () => {
 		// Each match-severity entry is its own rule (mode all): both severities go in one entry.
 		await call(sim, 'PUT', '/cluster/notifications/matchers/backup-errors', { token, form: { 'match-severity': 'error,info' } });
 		const next = hook.next();
-		const [upid] = sim.control.runBackupJob('backup-daily').filter((u) => u.includes(':pve2:'));
+		const upids = sim.control.runBackupJob('backup-daily');
+		const [upid] = upids.filter((u) => u.includes(':pve2:'));
 		await waitTask(sim, token, upid);
 		const body = JSON.parse((await next).body);
+		// The other nodes' runs notify too; let them finish before the next test counts deliveries.
+		for (const u of upids) await waitTask(sim, token, u);
+		const sent = () => (sim.control.getState().notificationsSent as unknown[]).length;
+		const deadline = Date.now() + 10000;
+		let last = -1;
+		while (Date.now() < deadline && sent() !== last) {
+			last = sent();
+			await new Promise((res) => setTimeout(res, 200));
+		}
 		expect(body.fields['job-id']).toBe('backup-daily');
 		expect(body.severity).toBe('info');
 	});

@@ -103,6 +103,7 @@ export function createDispatcher<W extends WorldBase>(world: W, registry: Handle
 				return sendRaw(res, 501, 'no such uri', 'no such uri');
 			}
 			const path = fullPath.slice(prefix[0].length).replace(/\/+$/, '') || '/';
+			world.requests.count(method, path);
 			if (await applyFaults(world.faults.take(method, path), req, res)) return;
 
 			if (!isPublic(method, path)) {

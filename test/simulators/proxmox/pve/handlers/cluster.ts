@@ -2,14 +2,7 @@ import { ApiError } from '../../core/errors';
 import type { HandlerRegistry } from '../../core/world';
 import { listTasks, stopTask, taskLog, taskStatus } from '../../core/taskApi';
 import type { PveWorld } from '../model';
-
-/** Next run of a simple `HH:MM` or `<weekday> HH:MM` schedule (UTC); other schedules: one day ahead. */
-function nextRun(schedule: string, now: number): number {
-	const m = /(\d{1,2}):(\d{2})$/.exec(schedule.trim());
-	if (!m) return now + 86400;
-	const today = now - (now % 86400) + Number(m[1]) * 3600 + Number(m[2]) * 60;
-	return today > now ? today : today + 86400;
-}
+import { nextCalendarEvent } from '../../core/calendar';
 
 function canSee(call: { world: PveWorld; identity: { authId: string } }, path: string, priv: string): boolean {
 	return call.world.access.privileges(call.identity.authId, path).has(priv);
@@ -42,7 +35,7 @@ export function registerCluster(reg: HandlerRegistry<PveWorld>): void {
 				if (r.type === 'storage') return canSee(call, `/storage/${r.storage}`, 'Datastore.Audit') || canSee(call, `/storage/${r.storage}`, 'Datastore.AllocateSpace');
 				if (r.type === 'node') return canSee(call, `/nodes/${r.node}`, 'Sys.Audit');
 				if (r.type === 'pool') return canSee(call, `/pool/${r.pool}`, 'Pool.Audit');
-				return canSee(call, `/sdn/zones/${r.sdn}`, 'SDN.Audit');
+				return canSee(call, `/sdn/zones/${r.sdn ?? r.network}`, 'SDN.Audit');
 			})
 			.map((r) => ({ ...r }));
 	});
@@ -83,7 +76,12 @@ export function registerCluster(reg: HandlerRegistry<PveWorld>): void {
 		return out;
 	});
 	reg.on('GET', '/cluster/ha/resources', (call) => [...call.world.cluster.haResources.values()].map((r) => ({ ...r, type: r.sid.split(':')[0] === 'ct' ? 'ct' : 'vm', digest: 'a'.repeat(40) })));
-	reg.on('GET', '/cluster/backup', (call) => [...call.world.cluster.backupJobs.values()].map((j) => (j.enabled === 0 ? { ...j } : { ...j, 'next-run': nextRun(String(j.schedule ?? ''), call.world.clock.now()) })));
+	reg.on('GET', '/cluster/backup', (call) =>
+		[...call.world.cluster.backupJobs.values()].map((j) => {
+			const next = j.enabled === 0 ? undefined : nextCalendarEvent(String(j.schedule ?? ''), call.world.clock.now());
+			return next === undefined ? { ...j } : { ...j, 'next-run': next };
+		}),
+	);
 	reg.on('GET', '/cluster/backup/{id}', (call) => {
 		const job = call.world.cluster.backupJobs.get(String(call.params.id));
 		if (!job) throw new ApiError(500, `Job '${call.params.id}' does not exist`);

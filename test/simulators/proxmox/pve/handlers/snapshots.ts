@@ -1,6 +1,6 @@
 import { ApiError } from '../../core/errors';
 import type { HandlerRegistry } from '../../core/world';
-import { guestLabel, type Guest, type PveWorld } from '../model';
+import { digestOf, guestLabel, type Guest, type PveWorld } from '../model';
 import { checkLock, flag, prefix, requireGuest, startTask, type PveCall } from './common';
 
 function requireSnapshot(g: Guest, name: string) {
@@ -17,7 +17,8 @@ function list(call: PveCall) {
 		if (s.parent) e.parent = s.parent;
 		return e;
 	});
-	const current: Record<string, unknown> = { name: 'current', description: 'You are here!', running: g.status === 'running' ? 1 : 0 };
+	// qemu-server/pve-container snapshot_list: `current` carries the config digest (for a later rollback/edit check).
+	const current: Record<string, unknown> = { name: 'current', description: 'You are here!', digest: digestOf(g.config), running: g.status === 'running' ? 1 : 0 };
 	if (g.parent) current.parent = g.parent;
 	out.push(current);
 	return out;

@@ -1,0 +1,3 @@
+import { jobsGetMany } from '../jobs';
+
+export const getJobs = jobsGetMany('prune', 'datastore, namespace, keep options');

@@ -1,0 +1,3 @@
+import { protection } from './protect.operation';
+
+export const unprotect = protection(false);

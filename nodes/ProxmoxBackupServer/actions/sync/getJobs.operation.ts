@@ -1,0 +1,3 @@
+import { jobsGetMany } from '../jobs';
+
+export const getJobs = jobsGetMany('sync', 'remote, remote datastore, local datastore, remove vanished');

@@ -1,0 +1,1 @@
+export { taskGet as get } from '../../../shared/actions/taskOperations';

@@ -1,0 +1,1 @@
+export { taskGetLog as getLog } from '../../../shared/actions/taskOperations';

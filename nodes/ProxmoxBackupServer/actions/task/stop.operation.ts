@@ -1,0 +1,1 @@
+export { taskStop as stop } from '../../../shared/actions/taskOperations';

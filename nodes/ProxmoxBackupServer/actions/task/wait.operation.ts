@@ -1,0 +1,1 @@
+export { taskWait as wait } from '../../../shared/actions/taskOperations';

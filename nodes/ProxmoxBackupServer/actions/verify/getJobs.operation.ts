@@ -1,0 +1,3 @@
+import { jobsGetMany } from '../jobs';
+
+export const getJobs = jobsGetMany('verify', 'which datastore and namespace, skip verified, re-verify after');

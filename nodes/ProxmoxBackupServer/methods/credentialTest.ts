@@ -1,0 +1,3 @@
+import { connector } from '../transport';
+
+export const proxmoxMcpPbsApiTest = connector.credentialTest;

@@ -1,0 +1,4 @@
+export * as listSearch from './listSearch';
+import { proxmoxMcpPbsApiTest } from './credentialTest';
+
+export const credentialTest = { proxmoxMcpPbsApiTest };
