@@ -119,7 +119,7 @@ export class N8nClient {
 		do {
 			const page = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
 				'GET',
-				`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${includeData ? 100 : 250}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+				`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${includeData ? 25 : 250}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 			);
 			all.push(...page.data);
 			cursor = page.nextCursor ?? undefined;
