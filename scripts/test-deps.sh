@@ -24,3 +24,11 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql
 fi
+# Email trigger engine/e2e tests: a real IMAP server (Dovecot, started rootless on loopback by the
+# test setup, test/simulators/mail/dovecot.ts) with LMTP for delivery.
+need dovecot dovecot-imapd
+# dovecot-lmtpd adds a binary under /usr/lib/dovecot, not on PATH, so check for the file.
+if [ ! -x /usr/lib/dovecot/lmtp ]; then
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dovecot-lmtpd
+fi

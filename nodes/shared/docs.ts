@@ -17,6 +17,7 @@ export const README_SECTIONS = {
 	proxmoxTrigger: 'proxmox-trigger-push',
 	proxmoxPollTrigger: 'proxmox-poll-trigger-poll',
 	proxmoxStreamTrigger: 'proxmox-stream-trigger-websocket-relay',
+	mail: 'proxmox-mail-trigger',
 } as const;
 
 export function readmeUrl(section: keyof typeof README_SECTIONS): string {

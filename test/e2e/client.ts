@@ -132,13 +132,16 @@ export class N8nClient {
 		const deadline = Date.now() + timeoutMs;
 		let last: ExecutionSummary[] = [];
 		const finished = (executions: ExecutionSummary[]) => executions.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+		let all: ExecutionSummary[] = [];
 		while (Date.now() < deadline) {
 			// Counted without their data (cheap with hundreds of executions), read with it once enough are in.
-			last = finished(await this.executions(workflowId, false));
+			all = await this.executions(workflowId, false);
+			last = finished(all);
 			if (last.length >= count) return finished(await this.executions(workflowId));
-			await new Promise((wake) => setTimeout(wake, 500));
+			// Polling hundreds of executions loads n8n: look less often when many are expected.
+			await new Promise((wake) => setTimeout(wake, count > 50 ? 2000 : 500));
 		}
-		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms`);
+		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms (${all.length - last.length} still running or new)`);
 	}
 
 	/**

@@ -13,6 +13,7 @@ import { createPveWorld } from './pve/world';
 import { pveControl } from './control/pveControl';
 import { createPbsWorld } from './pbs/world';
 import { pbsControl } from './control/pbsControl';
+import type { NotificationHub } from './notifications/dispatcher';
 
 export type { SimulatorControl, FaultSpec };
 
@@ -35,6 +36,8 @@ export interface ProxmoxSimulatorOptions {
 	idleTimeoutMs?: number;
 	/** How long a new task's status answers 400 (real: the task index is written a moment later). */
 	taskStatusGraceMs?: number;
+	/** The host MTA's relay: `sendmail` notification targets deliver their mail to this SMTP server. */
+	mailRelay?: { host: string; port: number };
 }
 
 export interface ProxmoxSimulator {
@@ -94,6 +97,11 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		world = built.world;
 		control = pveControl(built.world);
 		dispatcher = createDispatcher(built.world, built.registry as HandlerRegistry<typeof built.world>, controlHttp(control, certs.caPem));
+	}
+	const hub = (world as WorldBase & { notify?: NotificationHub }).notify;
+	if (hub) {
+		hub.mail.relay = options.mailRelay ?? null;
+		hub.mail.userEmail = (userid) => world.access.users.get(userid)?.email;
 	}
 	let listening = false;
 	let endpoint;

@@ -32,7 +32,7 @@ export class NotificationConfig {
 	/** Webhook secrets and gotify tokens live apart from the readable config. */
 	private readonly secrets = new Map<string, Record<string, string>>();
 
-	constructor(product: Product) {
+	constructor(readonly product: Product) {
 		this.endpoints.set('mail-to-root', { name: 'mail-to-root', type: 'sendmail', origin: 'builtin', mailto_user: ['root@pam'], comment: 'Send mails to root@pam\'s email address' });
 		if (product === 'pve') this.matchers.set('default-matcher', { name: 'default-matcher', origin: 'builtin', mode: 'all', target: ['mail-to-root'], comment: 'Route all notifications to mail-to-root' });
 		else this.matchers.set('default-matcher', { name: 'default-matcher', origin: 'builtin', mode: 'all', 'invert-match': true, 'match-field': ['exact:type=prune'], 'match-severity': ['info'], target: ['mail-to-root'], comment: 'Route everything but successful prune job notifications to mail-to-root' });

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { Endpoint } from './config';
 import type { NotificationEvent } from './dispatcher';
+import { deliverSendmail, deliverSmtp, type MailContext, type MailDelivery } from './mail';
 
 export interface DeliveryResult {
 	ok: boolean;
@@ -8,6 +9,8 @@ export interface DeliveryResult {
 	error?: string;
 	/** What went on the wire, for tests (webhook/gotify only). */
 	request?: { method: string; url: string; headers: Record<string, string>; body: string };
+	/** The mail a sendmail/smtp target sent (or, for sendmail without a relay, built). */
+	mail?: MailDelivery;
 }
 
 const hb = Handlebars.create();
@@ -51,8 +54,16 @@ async function send(method: string, url: string, headers: Record<string, string>
 	}
 }
 
-/** Sends one notification to one endpoint; sendmail/smtp are recorded only (no mail system here). */
-export async function deliver(endpoint: Endpoint, secrets: Record<string, string>, event: NotificationEvent): Promise<DeliveryResult> {
+/** Sends one notification to one endpoint; sendmail/smtp send real mail (see mail.ts). */
+export async function deliver(endpoint: Endpoint, secrets: Record<string, string>, event: NotificationEvent, mail?: MailContext): Promise<DeliveryResult> {
+	if ((endpoint.type === 'sendmail' || endpoint.type === 'smtp') && mail) {
+		try {
+			const sent = endpoint.type === 'sendmail' ? await deliverSendmail(endpoint, event, mail) : await deliverSmtp(endpoint, secrets, event, mail);
+			return { ok: true, mail: sent };
+		} catch (e) {
+			return { ok: false, error: mask(`could not notify via endpoint(s): ${endpoint.name}: ${(e as Error).message}`, secrets) };
+		}
+	}
 	if (endpoint.type === 'webhook') {
 		const data = { title: event.title, message: event.message, severity: event.severity, timestamp: event.timestamp, fields: event.fields, secrets };
 		const method = String(endpoint.method ?? 'post').toUpperCase();

@@ -18,6 +18,8 @@ export interface VzdumpRequest {
 	notesTemplate?: string;
 	/** `auto` with a mailto, or `legacy-sendmail`, mails directly and bypasses matchers and targets. */
 	legacyMail?: boolean;
+	/** The job's `mailto` (addresses or user names) for the legacy mail. */
+	mailto?: string;
 	authId: string;
 	commandLine: string;
 	/** `--all`: guests of other nodes are listed as skipped. */
@@ -293,6 +295,10 @@ export function runVzdump(world: PveWorld, req: VzdumpRequest): string {
 				const event = { ...n, timestamp: world.clock.now(), fields };
 				for (const t of world.notify.targetsFor(event)) ctx.log(`INFO: notified via target \`${t}\``);
 				void world.notify.emit(event);
+			} else if (req.mailto) {
+				// Legacy path (VZDump.pm): the same report, sent with sendmail straight to mailto as "vzdump backup tool".
+				const n = vzdumpNotification(req.node, rows, world.clock.now() - jobStart, logs);
+				void world.notify.sendDirectMail({ ...n, timestamp: world.clock.now(), fields }, req.mailto, 'vzdump backup tool');
 			}
 			if (failed.length) throw new Error('job errors');
 		},
@@ -356,7 +362,7 @@ export function registerVzdump(reg: HandlerRegistry<PveWorld>): void {
 		const cmd = `vzdump ${flag(p.all) ? '--all 1' : vmids.join(' ')} --storage ${storage} --mode ${mode}${compress !== '0' ? ` --compress ${compress}` : ''} --node ${node}`;
 		const notificationMode = String(p['notification-mode'] ?? 'auto');
 		const legacyMail = notificationMode === 'legacy-sendmail' || (notificationMode === 'auto' && p.mailto !== undefined);
-		return runVzdump(call.world, { node, vmids, storage, mode, compress, notesTemplate: p['notes-template'] as string | undefined, legacyMail, authId: call.identity.authId, commandLine: cmd, all: flag(p.all), prune: p['prune-backups'] as string | undefined });
+		return runVzdump(call.world, { node, vmids, storage, mode, compress, notesTemplate: p['notes-template'] as string | undefined, legacyMail, mailto: p.mailto === undefined ? undefined : String(p.mailto), authId: call.identity.authId, commandLine: cmd, all: flag(p.all), prune: p['prune-backups'] as string | undefined });
 	});
 	reg.on('GET', '/nodes/{node}/vzdump/defaults', () => ({ mode: 'snapshot', compress: '0', 'prune-backups': 'keep-all=1', storage: 'local' }));
 }
@@ -384,7 +390,7 @@ export function runBackupJob(world: PveWorld, jobId: string): string[] {
 		if (!vmids.length) continue;
 		const mode = String(job['notification-mode'] ?? 'auto');
 		const legacyMail = mode === 'legacy-sendmail' || (mode === 'auto' && job.mailto !== undefined);
-		upids.push(runVzdump(world, { node: node.name, vmids, storage: String(job.storage ?? 'local'), mode: String(job.mode ?? 'snapshot'), compress: String(job.compress ?? '0'), jobId, notesTemplate: job['notes-template'] as string | undefined, legacyMail, authId: 'root@pam', commandLine: jobCommandLine(job, vmids), all: !!job.all, prune: job['prune-backups'] as string | undefined }));
+		upids.push(runVzdump(world, { node: node.name, vmids, storage: String(job.storage ?? 'local'), mode: String(job.mode ?? 'snapshot'), compress: String(job.compress ?? '0'), jobId, notesTemplate: job['notes-template'] as string | undefined, legacyMail, mailto: job.mailto === undefined ? undefined : String(job.mailto), authId: 'root@pam', commandLine: jobCommandLine(job, vmids), all: !!job.all, prune: job['prune-backups'] as string | undefined }));
 	}
 	return upids;
 }
