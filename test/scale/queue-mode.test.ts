@@ -46,18 +46,23 @@ async function waitForItems(cluster: QueueCluster, workflowId: string, nodeName:
 	return await waitUntil(
 		`${count} items of ${nodeName}`,
 		async () => {
-			const finished = (await cluster.client.allExecutions(workflowId, false)).length;
+			const finished = (await cluster.client.finishedExecutions(workflowId, false)).length;
 			const settled = finished === previous;
 			previous = finished;
 			const worthReading = oneItemPerExecution ? finished >= count : settled && finished > 0;
 			if (!worthReading || finished === readAt) return undefined;
-			found = triggerItems(await cluster.client.allExecutions(workflowId), nodeName);
+			found = triggerItems(await cluster.client.finishedExecutions(workflowId), nodeName);
 			readAt = finished;
 			return found.length >= count ? found : undefined;
 		},
 		timeoutMs,
 		() => `${found.length} items read, ${previous} executions finished`,
 	);
+}
+
+/** Items a trigger emitted across all of a workflow's executions. */
+function triggerItems(executions: ExecutionSummary[], nodeName: string): Array<Record<string, unknown>> {
+	return executions.flatMap((execution) => nodeOutput(execution.data, nodeName));
 }
 
 function triggerWorkflow(name: string, node: Record<string, unknown>) {
@@ -104,7 +109,7 @@ describe('queue mode: main + 2 workers on Redis and Postgres', () => {
 			expect(sequence).toHaveLength(5000);
 			expect(new Set(sequence).size).toBe(5000);
 
-			const executions = await cluster.client.allExecutions(workflowId);
+			const executions = await cluster.client.finishedExecutions(workflowId);
 			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
 			const ids = executions.map((execution) => String(execution.id));
 			await waitUntil('the workers to log every execution', async () => {
@@ -213,7 +218,7 @@ describe('queue mode: main + 2 workers on Redis and Postgres', () => {
 				// duplicate would already be there.
 				ntfy.publishDirect('restart', 'sentinel');
 				const settled = await waitUntil('the sentinel', async () => {
-					const found = triggerItems(await cluster.client.allExecutions(workflowId), 'ntfy Trigger');
+					const found = triggerItems(await cluster.client.finishedExecutions(workflowId), 'ntfy Trigger');
 					return found.some((item) => item.message === 'sentinel') ? found : undefined;
 				}, 3 * 60_000);
 				expect(settled).toHaveLength(101);
