@@ -14,11 +14,16 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { allowDestructiveProperty, guardAiUse, runsAsTool } from '../shared/aiGuard';
+import { Redactor } from '../shared/transport';
 import { readmeUrl } from '../shared/docs';
 import { testGotifyCredential } from './credentialTest';
 import { gotifyProperties } from './description';
+import { GOTIFY_ACTIONS, GOTIFY_DESTRUCTIVE_OPERATIONS, GOTIFY_SAFETY } from './safety';
 import { listApplications, OPERATIONS } from './operations';
 import { GOTIFY_CREDENTIAL, gotifyConnection, GotifyServerError } from './transport';
+
+const TOKEN_MASK = new Redactor();
 
 export class Gotify implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,7 +41,7 @@ export class Gotify implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'proxmoxMcpGotifyApi', required: true, testedBy: 'gotifyConnectionTest' }],
-		properties: gotifyProperties,
+		properties: [...gotifyProperties, allowDestructiveProperty('delete messages or applications', { show: { operation: GOTIFY_DESTRUCTIVE_OPERATIONS } })],
 	};
 
 	methods = {
@@ -71,7 +76,16 @@ export class Gotify implements INodeType {
 				const operation = this.getNodeParameter('operation', i) as string;
 				const run = OPERATIONS[resource]?.[operation];
 				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${resource}: ${operation}`, { itemIndex: i });
-				const results = await run.call(this, gotifyConnection(credentials), i);
+				guardAiUse(this, {
+					action: GOTIFY_ACTIONS[`${resource}.${operation}`] ?? `${resource} ${operation}`,
+					key: `${resource}.${operation}`,
+					product: 'Gotify',
+					verdict: GOTIFY_SAFETY[resource]?.[operation] ?? 'destructive',
+					itemIndex: i,
+				});
+				let results = await run.call(this, gotifyConnection(credentials), i);
+				// An application's token lets anyone send as it: a model never sees one.
+				if (resource === 'application' && runsAsTool(this)) results = TOKEN_MASK.fields(results, (key) => key === 'token');
 				for (const json of results) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { gotifySendEventProperties } from './sendEvent';
+
 const show = (resource: string, operation: string[]) => ({ show: { resource: [resource], operation } });
 
 function applicationLocator(resource: string, operation: string[], extra: Partial<INodeProperties> = {}): INodeProperties {
@@ -70,6 +72,7 @@ export const gotifyProperties: INodeProperties[] = [
 			{ name: 'Delete All of Application', value: 'deleteAll', action: 'Delete all messages of an application' },
 			{ name: 'Get Many', value: 'getMany', action: 'Get many messages' },
 			{ name: 'Send', value: 'send', action: 'Send a message' },
+			{ name: 'Send Event', value: 'sendEvent', action: 'Send an event as a notification' },
 		],
 	},
 	{
@@ -233,4 +236,5 @@ export const gotifyProperties: INodeProperties[] = [
 		],
 	},
 	...limitFields('application', 'getMany'),
+	...gotifySendEventProperties,
 ];

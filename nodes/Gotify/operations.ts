@@ -1,6 +1,8 @@
 /** The Gotify node's operations, one function each; `itemIndex` scopes parameter reads and errors. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeParameterResourceLocator } from 'n8n-workflow';
 
+import { gotifyId } from './safety';
+import { sendEvent } from './sendEvent';
 import { gotifyRequest, pageMessages, type GotifyConnection, type GotifyMessage } from './transport';
 
 type Operation = (this: IExecuteFunctions, connection: GotifyConnection, itemIndex: number) => Promise<IDataObject[]>;
@@ -29,8 +31,7 @@ async function applicationId(context: IExecuteFunctions, connection: GotifyConne
 		}
 		return matches[0].id;
 	}
-	if (!/^\d+$/.test(value)) throw new NodeOperationError(context.getNode(), `"${value}" is not an application ID`, { itemIndex });
-	return Number(value);
+	return gotifyId(context, value, 'Application', itemIndex);
 }
 
 function parseExtras(context: IExecuteFunctions, raw: unknown, itemIndex: number): Record<string, unknown> {
@@ -93,14 +94,14 @@ const getMessages: Operation = async function (connection, itemIndex) {
 };
 
 const deleteMessage: Operation = async function (connection, itemIndex) {
-	const id = this.getNodeParameter('messageId', itemIndex) as number;
-	await gotifyRequest(connection, { method: 'DELETE', path: `/message/${id}`, token: 'client' });
+	const id = gotifyId(this, this.getNodeParameter('messageId', itemIndex), 'Message ID', itemIndex);
+	await gotifyRequest(connection, { method: 'DELETE', path: `/message/${encodeURIComponent(id)}`, token: 'client' });
 	return [{ deleted: true, id }];
 };
 
 const deleteAllMessages: Operation = async function (connection, itemIndex) {
 	const id = await applicationId(this, connection, itemIndex);
-	await gotifyRequest(connection, { method: 'DELETE', path: `/application/${id}/message`, token: 'client' });
+	await gotifyRequest(connection, { method: 'DELETE', path: `/application/${encodeURIComponent(id)}/message`, token: 'client' });
 	return [{ deleted: true, applicationId: id }];
 };
 
@@ -129,12 +130,12 @@ const updateApplication: Operation = async function (connection, itemIndex) {
 		description: fields.description !== undefined ? fields.description : current.description,
 		defaultPriority: fields.defaultPriority !== undefined ? fields.defaultPriority : current.defaultPriority,
 	};
-	return [await gotifyRequest<IDataObject>(connection, { method: 'PUT', path: `/application/${id}`, token: 'client', json: body })];
+	return [await gotifyRequest<IDataObject>(connection, { method: 'PUT', path: `/application/${encodeURIComponent(id)}`, token: 'client', json: body })];
 };
 
 const deleteApplication: Operation = async function (connection, itemIndex) {
 	const id = await applicationId(this, connection, itemIndex);
-	await gotifyRequest(connection, { method: 'DELETE', path: `/application/${id}`, token: 'client' });
+	await gotifyRequest(connection, { method: 'DELETE', path: `/application/${encodeURIComponent(id)}`, token: 'client' });
 	return [{ deleted: true, id }];
 };
 
@@ -147,7 +148,7 @@ const version: Operation = async function (connection) {
 };
 
 export const OPERATIONS: Record<string, Record<string, Operation>> = {
-	message: { send: sendMessage, getMany: getMessages, delete: deleteMessage, deleteAll: deleteAllMessages },
+	message: { send: sendMessage, sendEvent, getMany: getMessages, delete: deleteMessage, deleteAll: deleteAllMessages },
 	application: { getMany: getApplications, create: createApplication, update: updateApplication, delete: deleteApplication },
 	server: { health, version },
 };

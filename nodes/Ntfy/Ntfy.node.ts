@@ -13,10 +13,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { guardAiUse } from '../shared/aiGuard';
 import { readmeUrl } from '../shared/docs';
 import { ntfyProperties } from './description';
+import { NTFY_ACTIONS, NTFY_SAFETY, sequenceIdProblem } from './safety';
 import { parseTagList, publishHeaders, publishJsonBody, validateTopic, type ActionInput, type PublishInput } from './publish';
 import { testNtfyCredential } from './credentialTest';
+import { sendEvent } from './sendEvent';
 import { headerValue, NTFY_CREDENTIAL, ntfyConnection, ntfyRequest, NtfyServerError, parseNdjson, type NtfyConnection } from './transport';
 
 export class Ntfy implements INodeType {
@@ -52,8 +55,10 @@ export class Ntfy implements INodeType {
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const operation = this.getNodeParameter('operation', i) as string;
+				guardAiUse(this, { action: NTFY_ACTIONS[operation] ?? operation, key: operation, product: 'ntfy', verdict: NTFY_SAFETY[operation] ?? 'destructive', itemIndex: i });
 				let results: IDataObject[];
 				if (operation === 'publish') results = [await publish.call(this, connection, i)];
+				else if (operation === 'sendEvent') results = [await sendEvent.call(this, connection, i)];
 				else if (operation === 'getMany') results = await getCached.call(this, connection, i);
 				else results = [await clearNotification.call(this, connection, i)];
 				for (const json of results) out.push({ json, pairedItem: { item: i } });
@@ -208,6 +213,8 @@ async function clearNotification(this: IExecuteFunctions, connection: NtfyConnec
 	const topic = topicParameter(this, 'topic', itemIndex);
 	const sequenceId = (this.getNodeParameter('sequenceId', itemIndex) as string).trim();
 	if (!sequenceId) throw new NodeOperationError(this.getNode(), 'Sequence ID is required', { itemIndex });
+	const problem = sequenceIdProblem(sequenceId);
+	if (problem) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
 	const response = await ntfyRequest(connection, { method: 'PUT', path: `/${topic}/${encodeURIComponent(sequenceId)}/clear` });
 	return (parseNdjson(response.text())[0] ?? { success: true }) as IDataObject;
 }

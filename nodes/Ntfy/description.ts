@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { ntfySendEventProperties } from './sendEvent';
+
 const PRIORITY_OPTIONS = [
 	{ name: '1 – Min', value: 1 },
 	{ name: '2 – Low', value: 2 },
@@ -19,6 +21,12 @@ export const ntfyProperties: INodeProperties[] = [
 		default: 'publish',
 		options: [
 			{ name: 'Publish', value: 'publish', action: 'Publish a message to a topic', description: 'Send a notification to a topic' },
+			{
+				name: 'Send Event',
+				value: 'sendEvent',
+				action: 'Send an event as a notification',
+				description: "Publish a trigger's event (and its AI analysis) with title, priority, tags, Markdown and action buttons",
+			},
 			{
 				name: 'Get Cached Messages',
 				value: 'getMany',
@@ -291,4 +299,5 @@ export const ntfyProperties: INodeProperties[] = [
 			{ displayName: 'Title', name: 'title', type: 'string', default: '', description: 'Only messages with exactly this title' },
 		],
 	},
+	...ntfySendEventProperties,
 ];

@@ -8,10 +8,24 @@ import {
 } from 'n8n-workflow';
 
 import { readmeUrl } from '../shared/docs';
-import { exitStatusIsSuccess, toNodeError } from '../shared/proxmox';
-import { CREDENTIAL_TYPE, listParameter, triggerClient } from '../ProxmoxTrigger/common';
+import { exitStatusIsSuccess, toNodeError, type ProxmoxClient, type ProxmoxProduct } from '../shared/proxmox';
+import { authenticationProperty, listParameter, triggerClient, triggerCredentials, triggerProduct } from '../ProxmoxTrigger/common';
+import { datastoreChanges, datastoreEvent, type DatastoreState, type DatastoreUsage } from './datastores';
 import { diffSnapshots, stateEvent, takeSnapshot, type HaEntry, type Resource, type StateEventKind, type StateOptions, type StateSnapshot } from './state';
-import { isFinished, readLogTail, selectNewTasks, taskEvent, taskMatches, type ClusterTask, type TaskCursor, type TaskFilters, type TaskStatusFilter } from './tasks';
+import {
+	fromPbsTask,
+	isFinished,
+	pbsListSince,
+	readLogTail,
+	selectNewTasks,
+	taskEvent,
+	taskMatches,
+	type ClusterTask,
+	type PbsTaskEntry,
+	type TaskCursor,
+	type TaskFilters,
+	type TaskStatusFilter,
+} from './tasks';
 
 const STATE_KINDS: Array<{ name: string; value: StateEventKind; description: string }> = [
 	{ name: 'Guest Created', value: 'guestCreate', description: 'A VM or container appeared (guest.create)' },
@@ -28,6 +42,17 @@ const STATE_KINDS: Array<{ name: string; value: StateEventKind; description: str
 
 const STOP_KINDS: StateEventKind[] = ['guestStopRequested', 'guestStopUnexpected'];
 
+const PVE = { authentication: ['pve'] };
+const PBS = { authentication: ['pbs'] };
+
+/** PBS's task list since the cursor (the first activation reaches back a week for long running jobs). */
+async function pbsTasks(client: ProxmoxClient, cursor: TaskCursor | undefined, nowSeconds: number, includeSeconds: number, manual: boolean): Promise<ClusterTask[]> {
+	// limit 0: no limit (proxmox-backup list_tasks); the since bound keeps the list short.
+	const params = manual ? { limit: 200 } : { since: pbsListSince(cursor, nowSeconds, includeSeconds), limit: 0 };
+	const entries = await client.get<PbsTaskEntry[]>('/nodes/localhost/tasks', params);
+	return entries.map(fromPbsTask);
+}
+
 export class ProxmoxPollTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Proxmox Poll Trigger',
@@ -36,25 +61,41 @@ export class ProxmoxPollTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["watch"].join(" + ")}}',
-		description: 'Starts the workflow when a Proxmox VE task finishes (failed backups...) or the cluster changes (guest stopped unexpectedly, node offline, storage full), polling the API without loss or repeats',
+		description:
+			'Starts the workflow when a Proxmox VE or Backup Server task finishes (failed backups, GC, verify...), the cluster changes (guest stopped unexpectedly, node offline, storage full) or a datastore fills up, polling the API without loss or repeats',
 		documentationUrl: readmeUrl('proxmoxPollTrigger'),
 		defaults: { name: 'Proxmox Poll Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: triggerCredentials,
 		properties: [
+			authenticationProperty,
 			{
 				displayName: 'Watch',
 				name: 'watch',
 				type: 'multiOptions',
 				required: true,
+				displayOptions: { show: PVE },
 				options: [
 					{ name: 'Tasks', value: 'tasks', description: 'Tasks that finished since the last poll (GET /cluster/tasks)' },
 					{ name: 'State Changes', value: 'state', description: 'Guests, nodes and storages compared with the last poll (GET /cluster/resources)' },
 				],
 				default: ['tasks'],
 				description: 'What starts the workflow. Both together cost two requests per poll, whatever the cluster size.',
+			},
+			{
+				displayName: 'Watch',
+				name: 'watch',
+				type: 'multiOptions',
+				required: true,
+				displayOptions: { show: PBS },
+				options: [
+					{ name: 'Tasks', value: 'tasks', description: 'Tasks that finished since the last poll: GC, verify, prune, sync, backups (GET /nodes/localhost/tasks)' },
+					{ name: 'Datastore Usage', value: 'datastoreUsage', description: 'Datastores crossing the usage threshold (GET /status/datastore-usage)' },
+				],
+				default: ['tasks'],
+				description: 'What starts the workflow. Both together cost two requests per poll.',
 			},
 			{
 				displayName: 'Task Status',
@@ -74,14 +115,14 @@ export class ProxmoxPollTrigger implements INodeType {
 				type: 'string',
 				displayOptions: { show: { watch: ['tasks'] } },
 				default: '',
-				placeholder: 'vzdump, qmstart, vzmigrate',
-				description: 'Only these task types (comma-separated). Empty means all.',
+				placeholder: 'vzdump, qmstart, garbage_collection, verificationjob',
+				description: 'Only these task types (comma-separated; PBS: worker types such as garbage_collection, verificationjob, prunejob, syncjob, backup). Empty means all.',
 			},
 			{
 				displayName: 'Nodes',
 				name: 'taskNodes',
 				type: 'string',
-				displayOptions: { show: { watch: ['tasks'] } },
+				displayOptions: { show: { ...PVE, watch: ['tasks'] } },
 				default: '',
 				placeholder: 'pve1, pve2',
 				description: 'Only tasks of these nodes (comma-separated). Empty means all.',
@@ -90,7 +131,7 @@ export class ProxmoxPollTrigger implements INodeType {
 				displayName: 'VMIDs',
 				name: 'taskVmids',
 				type: 'string',
-				displayOptions: { show: { watch: ['tasks'] } },
+				displayOptions: { show: { ...PVE, watch: ['tasks'] } },
 				default: '',
 				placeholder: '100, 101',
 				description: 'Only tasks of these guests (comma-separated). Empty means all.',
@@ -117,7 +158,7 @@ export class ProxmoxPollTrigger implements INodeType {
 				displayName: 'State Events',
 				name: 'stateEvents',
 				type: 'multiOptions',
-				displayOptions: { show: { watch: ['state'] } },
+				displayOptions: { show: { ...PVE, watch: ['state'] } },
 				options: STATE_KINDS,
 				default: ['guestStopUnexpected', 'guestStopRequested', 'guestStart', 'guestCreate', 'guestRemove', 'guestMigrate', 'nodeOffline', 'nodeOnline', 'storageThreshold'],
 				description: 'Which changes start the workflow',
@@ -127,18 +168,36 @@ export class ProxmoxPollTrigger implements INodeType {
 				name: 'thresholdPercent',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 100 },
-				displayOptions: { show: { watch: ['state'], stateEvents: ['storageThreshold'] } },
+				displayOptions: { show: { ...PVE, watch: ['state'], stateEvents: ['storageThreshold'] } },
 				default: 90,
 				description: 'Usage at which storage.full fires',
+			},
+			{
+				displayName: 'Datastore Threshold (%)',
+				name: 'thresholdPercent',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				displayOptions: { show: { ...PBS, watch: ['datastoreUsage'] } },
+				default: 90,
+				description: 'Usage at which datastore.full fires',
 			},
 			{
 				displayName: 'Hysteresis (%)',
 				name: 'hysteresisPercent',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 50 },
-				displayOptions: { show: { watch: ['state'], stateEvents: ['storageThreshold'] } },
+				displayOptions: { show: { ...PVE, watch: ['state'], stateEvents: ['storageThreshold'] } },
 				default: 5,
 				description: 'Points under the threshold a storage must fall before storage.recovered fires, so a storage hovering at the threshold does not flap',
+			},
+			{
+				displayName: 'Hysteresis (%)',
+				name: 'hysteresisPercent',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 50 },
+				displayOptions: { show: { ...PBS, watch: ['datastoreUsage'] } },
+				default: 5,
+				description: 'Points under the threshold a datastore must fall before datastore.recovered fires, so a datastore hovering at the threshold does not flap',
 			},
 			{
 				displayName: 'Options',
@@ -163,6 +222,9 @@ export class ProxmoxPollTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const watch = new Set(listParameter(this.getNodeParameter('watch', ['tasks'])));
 		if (watch.size === 0) return null;
+		const product: ProxmoxProduct = triggerProduct(this);
+		if (product === 'pbs') watch.delete('state');
+		else watch.delete('datastoreUsage');
 		const kinds = new Set(watch.has('state') ? (listParameter(this.getNodeParameter('stateEvents', [])) as StateEventKind[]) : []);
 		const manual = this.getMode() === 'manual';
 		const staticData = this.getWorkflowStaticData('node');
@@ -171,18 +233,24 @@ export class ProxmoxPollTrigger implements INodeType {
 		const nowSeconds = Math.floor(Date.now() / 1000);
 		const items: Array<{ time: number; json: IDataObject }> = [];
 		try {
+			const includeMinutes = watch.has('tasks') ? (this.getNodeParameter('options.includeMinutes', 0) as number) || 0 : 0;
 			const needTasks = watch.has('tasks') || STOP_KINDS.some((kind) => kinds.has(kind));
-			const tasks = needTasks ? await client.get<ClusterTask[]>('/cluster/tasks') : [];
+			let tasks: ClusterTask[] = [];
+			if (needTasks) {
+				tasks =
+					product === 'pbs'
+						? await pbsTasks(client, staticData.tasks as TaskCursor | undefined, nowSeconds, includeMinutes * 60, manual)
+						: await client.get<ClusterTask[]>('/cluster/tasks');
+			}
 			if (watch.has('tasks')) {
 				const filters: TaskFilters = {
 					types: listParameter(this.getNodeParameter('taskTypes', '')),
 					status: this.getNodeParameter('taskStatus', 'all') as TaskStatusFilter,
-					nodes: listParameter(this.getNodeParameter('taskNodes', '')),
-					vmids: listParameter(this.getNodeParameter('taskVmids', '')),
+					nodes: product === 'pve' ? listParameter(this.getNodeParameter('taskNodes', '')) : [],
+					vmids: product === 'pve' ? listParameter(this.getNodeParameter('taskVmids', '')) : [],
 					users: listParameter(this.getNodeParameter('taskUsers', '')),
 				};
 				const logLines = this.getNodeParameter('logLines', 20) as number;
-				const includeMinutes = (this.getNodeParameter('options.includeMinutes', 0) as number) || 0;
 				let selected: Array<ClusterTask & { endtime: number; status: string }>;
 				if (manual) {
 					// Test step: the most recent matching task, so the editor shows the event's shape.
@@ -198,8 +266,19 @@ export class ProxmoxPollTrigger implements INodeType {
 				}
 				for (const task of selected) {
 					const tail = exitStatusIsSuccess(task.status) ? undefined : await readLogTail(client, task.upid, logLines);
-					items.push({ time: task.endtime, json: taskEvent(task, origin, tail) });
+					items.push({ time: task.endtime, json: taskEvent(task, origin, tail, product) });
 				}
+			}
+			if (watch.has('datastoreUsage')) {
+				const options = {
+					thresholdPercent: this.getNodeParameter('thresholdPercent', 90) as number,
+					hysteresisPercent: this.getNodeParameter('hysteresisPercent', 5) as number,
+				};
+				const usage = await client.get<DatastoreUsage[]>('/status/datastore-usage');
+				const previous = staticData.datastores as DatastoreState | undefined;
+				const { state, crossed } = datastoreChanges(usage, manual ? undefined : previous, options);
+				for (const change of crossed) items.push({ time: nowSeconds, json: datastoreEvent(change, options, nowSeconds) });
+				if (!manual) staticData.datastores = state as unknown as IDataObject;
 			}
 			if (watch.has('state') && kinds.size > 0) {
 				const options: StateOptions = {

@@ -93,6 +93,14 @@ function usedPercent(resource: Resource): number | undefined {
 	return (resource.disk / resource.maxdisk) * 100;
 }
 
+/**
+ * Whether a storage or datastore counts as full: it becomes full at the threshold and stays full
+ * until it falls under the threshold minus the hysteresis, so usage hovering at the line does not flap.
+ */
+export function aboveThreshold(wasFull: boolean, percent: number, options: { thresholdPercent: number; hysteresisPercent: number }): boolean {
+	return wasFull ? percent > options.thresholdPercent - options.hysteresisPercent : percent >= options.thresholdPercent;
+}
+
 /** Builds the snapshot of this cycle, carrying over what an offline node cannot report. */
 export function takeSnapshot(resources: Resource[], previous: StateSnapshot | undefined, nowSeconds: number, options: StateOptions, ha?: HaEntry[]): StateSnapshot {
 	const snapshot: StateSnapshot = { at: nowSeconds, guests: {}, nodes: {}, storageFull: {} };
@@ -113,7 +121,7 @@ export function takeSnapshot(resources: Resource[], previous: StateSnapshot | un
 				if (!(key in snapshot.storageFull)) snapshot.storageFull[key] = wasFull;
 				continue;
 			}
-			const full = wasFull ? percent > options.thresholdPercent - options.hysteresisPercent : percent >= options.thresholdPercent;
+			const full = aboveThreshold(wasFull, percent, options);
 			snapshot.storageFull[key] = (snapshot.storageFull[key] ?? false) || full;
 		}
 	}

@@ -1,6 +1,8 @@
 /**
- * Poll source "tasks": finished tasks from `GET /cluster/tasks` (one request for the whole cluster,
- * pvestatd's broadcast of every node's recent tasks, reference/proxmox.md §3.1).
+ * Poll source "tasks": finished tasks from `GET /cluster/tasks` (PVE: one request for the whole
+ * cluster, pvestatd's broadcast of every node's recent tasks, reference/proxmox.md §3.1) or
+ * `GET /nodes/localhost/tasks` since the cursor (PBS: one server, reference/proxmox.md §2 "PBS task
+ * list fields"). One implementation for both: PBS entries are read into the PVE shape.
  *
  * The cursor (static data) is the highest end time seen plus the UPIDs seen within a window below
  * it. A task is new when it is finished, not among the UPIDs seen and ended no earlier than the
@@ -11,7 +13,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { EventSeverity, ProxmoxEventInfo } from '../shared/events';
-import { exitStatusIsSuccess, exitStatusType, getTaskLogTail, parseUpid, type ProxmoxClient } from '../shared/proxmox';
+import { exitStatusIsSuccess, exitStatusType, getTaskLogTail, parseUpid, type ProxmoxClient, type ProxmoxProduct } from '../shared/proxmox';
 import { guestAction } from '../SyslogTrigger/classify/tasks';
 import { eventLinks, guiLink, proxmoxEvent } from '../ProxmoxTrigger/common';
 
@@ -32,6 +34,41 @@ export interface TaskCursor {
 	high: number;
 	/** UPID -> end time, for tasks that ended within the window below `high`. */
 	seen: Record<string, number>;
+	/** Start time of the oldest task still running at the last poll (PBS lists by start time). */
+	running?: number;
+}
+
+/** One entry of PBS's `GET /nodes/{node}/tasks` (proxmox-backup `TaskListItem`). */
+export interface PbsTaskEntry {
+	upid: string;
+	node: string;
+	worker_type: string;
+	worker_id?: string | null;
+	user: string;
+	starttime: number;
+	endtime?: number;
+	status?: string;
+}
+
+export function fromPbsTask(entry: PbsTaskEntry): ClusterTask {
+	const task: ClusterTask = { upid: entry.upid, node: entry.node, type: entry.worker_type, user: entry.user, starttime: entry.starttime };
+	if (entry.worker_id) task.id = entry.worker_id;
+	if (typeof entry.endtime === 'number') task.endtime = entry.endtime;
+	if (typeof entry.status === 'string') task.status = entry.status;
+	return task;
+}
+
+/** How far back the first PBS list reaches, so a long GC or verify running at activation is known when it ends. */
+export const PBS_FIRST_LIST_SECONDS = 7 * 86400;
+
+/**
+ * `since` for PBS's task list: it leaves out tasks that started before it (proxmox-backup
+ * `src/api2/node/tasks.rs` `list_tasks` compares the UPID's start time), so it reaches back below
+ * the cursor's window and below the oldest task that was still running.
+ */
+export function pbsListSince(cursor: TaskCursor | undefined, nowSeconds: number, includeSeconds: number): number {
+	if (!cursor) return nowSeconds - Math.max(PBS_FIRST_LIST_SECONDS, includeSeconds);
+	return Math.min(cursor.high - TASK_WINDOW_SECONDS, cursor.running ?? Number.POSITIVE_INFINITY);
 }
 
 export const TASK_WINDOW_SECONDS = 3600;
@@ -74,7 +111,10 @@ export function selectNewTasks(
 	for (const task of finished) seen[task.upid] = task.endtime;
 	for (const [upid, end] of Object.entries(seen)) if (end < high - TASK_WINDOW_SECONDS) delete seen[upid];
 	fresh.sort((a, b) => a.endtime - b.endtime || a.starttime - b.starttime || a.upid.localeCompare(b.upid));
-	return { fresh, cursor: { high, seen } };
+	const next: TaskCursor = { high, seen };
+	const running = list.filter((task) => !isFinished(task)).map((task) => task.starttime);
+	if (running.length) next.running = Math.min(...running);
+	return { fresh, cursor: next };
 }
 
 function userMatches(user: string, wanted: string): boolean {
@@ -93,8 +133,42 @@ export function taskMatches(task: ClusterTask & { status: string }, filters: Tas
 	return true;
 }
 
-/** The event type of a finished task, in the vocabulary the Syslog Trigger uses. */
-export function taskEventType(taskType: string, success: boolean): string {
+/**
+ * PBS worker types (proxmox-backup `src/api2`, `src/server/*_job.rs`) to the notification types PBS
+ * itself uses for the same jobs (reference/proxmox.md §3.4), so the poll and push sources agree.
+ */
+const PBS_JOB_TYPES: Record<string, string> = {
+	garbage_collection: 'gc',
+	verify: 'verify',
+	verify_group: 'verify',
+	verify_snapshot: 'verify',
+	verificationjob: 'verify',
+	prune: 'prune',
+	prunejob: 'prune',
+	syncjob: 'sync',
+	sync: 'sync',
+	'tape-backup-job': 'tape-backup',
+	'tape-backup': 'tape-backup',
+};
+
+/** The datastore a PBS task works on, read from its worker ID (`<store>`, `<store>:<job or snapshot>`, sync: `<remote>:<remote store>:<store>:…`). */
+export function pbsTaskStore(taskType: string, id: string | undefined): string | undefined {
+	if (!id) return undefined;
+	const parts = id.split(':');
+	if (taskType === 'syncjob' || taskType === 'sync') return parts[2] || undefined;
+	if (taskType in PBS_JOB_TYPES || taskType === 'backup' || taskType === 'reader') return parts[0] || undefined;
+	return undefined;
+}
+
+/** The event type of a finished task, in the vocabulary the Syslog Trigger and the push source use. */
+export function taskEventType(taskType: string, success: boolean, product: ProxmoxProduct = 'pve'): string {
+	if (product === 'pbs') {
+		const job = PBS_JOB_TYPES[taskType];
+		if (job) return `${job}.${success ? 'finish' : 'failed'}`;
+		// One guest's (or host's) backup received by PBS: the per-guest backup event.
+		if (taskType === 'backup') return success ? 'backup.guest.finish' : 'backup.guest.failed';
+		return success ? 'task.end' : 'task.failed';
+	}
 	if (taskType === 'vzdump') return success ? 'backup.job.finish' : 'backup.job.failed';
 	if (!success) return 'task.failed';
 	const guest = guestAction(taskType);
@@ -109,12 +183,12 @@ function severityOf(status: string): EventSeverity {
 }
 
 /** One finished task as the common event. */
-export function taskEvent(task: ClusterTask & { endtime: number; status: string }, origin: string, logTail?: { lines?: string[]; error?: string }): IDataObject {
+export function taskEvent(task: ClusterTask & { endtime: number; status: string }, origin: string, logTail?: { lines?: string[]; error?: string }, product: ProxmoxProduct = 'pve'): IDataObject {
 	const success = exitStatusIsSuccess(task.status);
-	const guest = guestAction(task.type);
+	const guest = product === 'pve' ? guestAction(task.type) : undefined;
 	const id = task.id ?? parseUpid(task.upid)?.id ?? '';
 	const info: ProxmoxEventInfo = {
-		type: taskEventType(task.type, success),
+		type: taskEventType(task.type, success, product),
 		node: task.node,
 		upid: task.upid,
 		user: task.user,
@@ -126,7 +200,14 @@ export function taskEvent(task: ClusterTask & { endtime: number; status: string 
 		endTime: new Date(task.endtime * 1000).toISOString(),
 		durationSeconds: task.endtime - task.starttime,
 	};
-	if (/^\d+$/.test(id)) info.vmid = Number(id);
+	if (product === 'pve' && /^\d+$/.test(id)) info.vmid = Number(id);
+	if (product === 'pbs') {
+		const store = pbsTaskStore(task.type, id);
+		if (store) info.storage = store;
+		// A backup of `<store>:vm/<id>` or `ct/<id>`: the guest it protects.
+		const backup = task.type === 'backup' ? /^[^:]+:(?:.*\/)?(vm|ct)\/(\d+)$/.exec(id) : null;
+		if (backup) Object.assign(info, { vmid: Number(backup[2]), guestType: backup[1] === 'vm' ? 'qemu' : 'lxc' });
+	}
 	if (guest) {
 		info.guestType = guest.guestType;
 		info.action = guest.action;
@@ -136,8 +217,9 @@ export function taskEvent(task: ClusterTask & { endtime: number; status: string 
 	if (logTail?.lines) info.logTail = logTail.lines;
 	if (logTail?.error) info.logTailError = logTail.error;
 	const what = `${task.type}${id ? ` ${id}` : ''}`;
-	const links = eventLinks(origin, { node: task.node, vmid: info.vmid, guestType: guest?.guestType });
-	links.task = guiLink(origin, `node/${task.node}`);
+	// The links follow PVE's web interface; PBS's has no such deep links.
+	const links = product === 'pve' ? eventLinks(origin, { node: task.node, vmid: info.vmid, guestType: guest?.guestType }) : {};
+	if (product === 'pve') links.task = guiLink(origin, `node/${task.node}`);
 	return proxmoxEvent({
 		id: task.upid,
 		time: task.endtime,

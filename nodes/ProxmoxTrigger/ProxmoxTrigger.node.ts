@@ -14,15 +14,16 @@ import {
 } from 'n8n-workflow';
 
 import { readmeUrl } from '../shared/docs';
-import { ProxmoxApiError, toNodeError, type ProxmoxClient } from '../shared/proxmox';
-import { CREDENTIAL_TYPE, listParameter, triggerClient } from './common';
+import { ProxmoxApiError, toNodeError, type ProxmoxClient, type ProxmoxProduct } from '../shared/proxmox';
+import { authenticationProperty, listParameter, triggerClient, triggerCredentials } from './common';
 import { notificationEvent, type NotificationBody } from './push/event';
 import {
 	createRegistration,
 	FilterError,
 	matcherRules,
+	manualCommands,
+	PBS_EVENT_TYPES,
 	PVE_EVENT_TYPES,
-	pveshCommands,
 	readRegistration,
 	registrationDigest,
 	registrationNames,
@@ -44,8 +45,19 @@ interface Registration {
 	url?: string;
 }
 
-const REQUIRED_PRIVILEGES =
-	'Registering needs Mapping.Modify on /mapping/notifications, and Sys.Audit + Sys.Modify (or Sys.AccessNetwork) on / to create a webhook target.';
+/** What registering needs, and how to grant it, per product (PVE: pve-manager API2/Cluster/Notifications.pm; PBS: the schema's /system/notifications checks). */
+const REGISTRATION_PRIVILEGES: Record<ProxmoxProduct, { needs: string; grant: string[]; where: string }> = {
+	pve: {
+		needs: 'Registering needs Mapping.Modify on /mapping/notifications, and Sys.Audit + Sys.Modify (or Sys.AccessNetwork) on / to create a webhook target.',
+		grant: ['  pveum role add N8nNotifications --privs "Mapping.Audit Mapping.Modify Sys.Audit Sys.AccessNetwork"', "  pveum acl modify / --roles N8nNotifications --tokens 'n8n@pve!trigger'"],
+		where: 'on a Proxmox node',
+	},
+	pbs: {
+		needs: 'Registering needs Sys.Audit + Sys.Modify on /system/notifications (PBS has fixed roles: Admin is the one with Sys.Modify).',
+		grant: ["  proxmox-backup-manager acl update /system/notifications Admin --auth-id 'n8n@pbs!trigger'"],
+		where: 'on the Proxmox Backup Server',
+	},
+};
 
 function readFilters(fn: IHookFunctions | IWebhookFunctions): PushFilters {
 	const fields = (fn.getNodeParameter('fieldMatches', {}) as { match?: Array<{ mode?: string; field?: string; value?: string }> }).match ?? [];
@@ -79,22 +91,23 @@ function automaticNames(fn: IHookFunctions): { names: RegistrationNames; url: st
 }
 
 /** 403 while registering: name the privilege Proxmox reported, what is needed, and the manual route. */
-function registrationError(fn: IHookFunctions, error: unknown, names: RegistrationNames, url: string, filters: PushFilters): Error {
+function registrationError(fn: IHookFunctions, error: unknown, names: RegistrationNames, url: string, filters: PushFilters, product: ProxmoxProduct): Error {
 	if (!(error instanceof ProxmoxApiError) || error.status !== 403) return toNodeError(fn.getNode(), error);
+	const privileges = REGISTRATION_PRIVILEGES[product];
 	const missing = error.missingPermission;
-	const named = missing?.privileges?.length ? `${missing.privileges.join(' or ')} on ${missing.path}` : 'a privilege';
+	// PBS names no privilege in its 403; every call of a registration is a write there (schema: Sys.Modify on /system/notifications).
+	const named = product === 'pbs' ? 'Sys.Modify on /system/notifications' : missing?.privileges?.length ? `${missing.privileges.join(' or ')} on ${missing.path}` : 'a privilege';
 	const token = error.message;
 	return new NodeApiError(fn.getNode(), { message: token, status: 403 } as JsonObject, {
 		message: `The Proxmox credential may not register the webhook: it lacks ${named}`,
 		httpCode: '403',
 		description: [
 			`Proxmox answered: ${token}.`,
-			REQUIRED_PRIVILEGES,
-			'Grant them (as root on a node; for a token with privilege separation, to the token itself), e.g.:',
-			'  pveum role add N8nNotifications --privs "Mapping.Audit Mapping.Modify Sys.Audit Sys.AccessNetwork"',
-			"  pveum acl modify / --roles N8nNotifications --tokens 'n8n@pve!trigger'",
-			'Or set Setup to "Manual" in the node, enter a secret there, and run on a Proxmox node:',
-			pveshCommands(names, url, filters),
+			privileges.needs,
+			`Grant them (as root ${privileges.where}; for a token, to the token itself), e.g.:`,
+			...privileges.grant,
+			`Or set Setup to "Manual" in the node, enter a secret there, and run ${privileges.where}:`,
+			manualCommands(names, url, filters, product),
 		].join('\n'),
 	});
 }
@@ -132,14 +145,15 @@ export class ProxmoxTrigger implements INodeType {
 		subtitle: '={{$parameter["setup"] === "manual" ? "Manual setup" : "Registers its webhook"}}',
 		// n8n's node panel merges this trigger with the Proxmox node and shows this text for both.
 		description:
-			'Query and control Proxmox VE, or start the workflow in real time when it sends a notification (backup failed, node fenced, replication failed, updates available)',
+			'Query and control Proxmox VE, or start the workflow in real time when Proxmox VE or Backup Server sends a notification (backup failed, node fenced, GC or verify failed, updates available)',
 		documentationUrl: readmeUrl('proxmoxTrigger'),
 		defaults: { name: 'Proxmox Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: triggerCredentials,
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
+			authenticationProperty,
 			{
 				displayName: 'Setup',
 				name: 'setup',
@@ -155,12 +169,20 @@ export class ProxmoxTrigger implements INodeType {
 					'On publish the node creates, in Datacenter > Notifications, a webhook target and a matcher named n8n-&lt;workflow ID&gt;-&lt;hash&gt; with a new secret, and removes them on unpublish. The credential needs Mapping.Modify on /mapping/notifications and Sys.Audit + Sys.Modify (or Sys.AccessNetwork) on /.',
 				name: 'automaticNotice',
 				type: 'notice',
-				displayOptions: { show: { setup: ['automatic'] } },
+				displayOptions: { show: { setup: ['automatic'], authentication: ['pve'] } },
 				default: '',
 			},
 			{
 				displayName:
-					'Create the target yourself, as root on a Proxmox node (or in Datacenter > Notifications > Add > Webhook): name = Target Name below, method POST, URL = this node\'s Production URL, header Content-Type = application/json, header X-Proxmox-Token = {{ secrets.token }}, secret token = the Secret below, body = {"title":{{ json title }},"message":{{ json message }},"severity":{{ json severity }},"timestamp":{{ timestamp }},"fields":{{ json fields }} }; then a matcher "&lt;Target Name&gt;-m" targeting it. On publish the node checks that the target exists and, if not, shows the exact pvesh commands for your filters.',
+					'On publish the node creates, in Configuration > Notifications, a webhook target and a matcher named n8n-&lt;workflow ID&gt;-&lt;hash&gt; with a new secret, and removes them on unpublish. The credential needs Sys.Audit and Sys.Modify on /system/notifications (PBS 3.3 or later). Datastores notify only with Notification Mode "Notification System".',
+				name: 'automaticNoticePbs',
+				type: 'notice',
+				displayOptions: { show: { setup: ['automatic'], authentication: ['pbs'] } },
+				default: '',
+			},
+			{
+				displayName:
+					'Create the target yourself, as root on a Proxmox node or the Backup Server (or in the web interface: Datacenter > Notifications, PBS: Configuration > Notifications; Add > Webhook): name = Target Name below, method POST, URL = this node\'s Production URL, header Content-Type = application/json, header X-Proxmox-Token = {{ secrets.token }}, secret token = the Secret below, body = {"title":{{ json title }},"message":{{ json message }},"severity":{{ json severity }},"timestamp":{{ timestamp }},"fields":{{ json fields }} }; then a matcher "&lt;Target Name&gt;-m" targeting it. On publish the node checks that the target exists and, if not, shows the exact commands (pvesh, PBS: proxmox-backup-debug api) for your filters.',
 				name: 'manualNotice',
 				type: 'notice',
 				displayOptions: { show: { setup: ['manual'] } },
@@ -196,6 +218,7 @@ export class ProxmoxTrigger implements INodeType {
 				displayName: 'Event Types',
 				name: 'eventTypes',
 				type: 'multiOptions',
+				displayOptions: { show: { authentication: ['pve'] } },
 				options: [
 					{ name: 'Backup (Vzdump)', value: 'vzdump' },
 					{ name: 'Fencing', value: 'fencing' },
@@ -203,6 +226,25 @@ export class ProxmoxTrigger implements INodeType {
 					{ name: 'Replication', value: 'replication' },
 					{ name: 'System Mail', value: 'system-mail' },
 				].filter((o) => (PVE_EVENT_TYPES as readonly string[]).includes(o.value)),
+				default: [],
+				description: 'Only these notification types (the "type" field). Empty means all.',
+			},
+			{
+				displayName: 'Event Types',
+				name: 'eventTypes',
+				type: 'multiOptions',
+				displayOptions: { show: { authentication: ['pbs'] } },
+				options: [
+					{ name: 'ACME Certificate Renewal', value: 'acme' },
+					{ name: 'Garbage Collection', value: 'gc' },
+					{ name: 'Package Updates', value: 'package-updates' },
+					{ name: 'Prune Job', value: 'prune' },
+					{ name: 'Sync Job', value: 'sync' },
+					{ name: 'System Mail', value: 'system-mail' },
+					{ name: 'Tape Backup Job', value: 'tape-backup' },
+					{ name: 'Tape Load Request', value: 'tape-load' },
+					{ name: 'Verify Job', value: 'verify' },
+				].filter((o) => (PBS_EVENT_TYPES as readonly string[]).includes(o.value)),
 				default: [],
 				description: 'Only these notification types (the "type" field). Empty means all.',
 			},
@@ -259,7 +301,7 @@ export class ProxmoxTrigger implements INodeType {
 					}
 					if (found.endpoint && found.matcher) return true;
 					throw new NodeOperationError(this.getNode(), `Proxmox has no webhook target "${names.endpoint}"${found.endpoint ? ` matcher "${names.matcher}"` : ''} yet`, {
-						description: `Run on a Proxmox node (as root), then publish again:\n${pveshCommands(names, url, filters)}`,
+						description: `Run ${REGISTRATION_PRIVILEGES[client.product].where} (as root), then publish again:\n${manualCommands(names, url, filters, client.product)}`,
 					});
 				}
 				const { names, url } = automaticNames(this);
@@ -289,7 +331,7 @@ export class ProxmoxTrigger implements INodeType {
 					await removeRegistration(client, names);
 					await createRegistration(client, names, url, secret, filters, comment);
 				} catch (error) {
-					throw registrationError(this, error, names, url, filters);
+					throw registrationError(this, error, names, url, filters, client.product);
 				}
 				Object.assign(stored, { endpoint: names.endpoint, matcher: names.matcher, secret, digest: registrationDigest(url, filters), url });
 				return true;
@@ -328,7 +370,7 @@ export class ProxmoxTrigger implements INodeType {
 		}
 		if (!eventMatchesFilters(body, readFilters(this))) return { webhookResponse: { message: 'Filtered out' } };
 		const client: ProxmoxClient = await triggerClient(this);
-		const event = notificationEvent(body, client.config.endpoints[0].origin);
+		const event = notificationEvent(body, client.config.endpoints[0].origin, new Date(), client.product);
 		return { workflowData: [[{ json: event }]] };
 	}
 }

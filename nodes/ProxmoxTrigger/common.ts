@@ -1,28 +1,62 @@
 /**
- * What the Proxmox triggers share: the client built from the `proxmoxMcpApi` credential, links into
+ * What the Proxmox triggers share: the client built from the `proxmoxMcpApi` (PVE) or
+ * `proxmoxMcpPbsApi` (PBS) credential, chosen by the `authentication` parameter, links into
  * the Proxmox web interface, the correlation key and the common event shape (nodes/shared/events.ts).
  */
 import {
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
+	type INodeCredentialDescription,
+	type INodeProperties,
 	type IPollFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { correlationKey, type EventSeverity, type ProxmoxEventInfo, type TriggerEvent } from '../shared/events';
-import { ProxmoxClient, ProxmoxConfigError, readProxmoxConfig } from '../shared/proxmox';
+import { ProxmoxClient, ProxmoxConfigError, readProxmoxConfig, type ProxmoxProduct } from '../shared/proxmox';
 import { TlsConfigurationError } from '../shared/transport';
+import { pbsRequirement } from '../ProxmoxBackupServer/helpers/catalogue';
 
 export const CREDENTIAL_TYPE = 'proxmoxMcpApi';
+export const PBS_CREDENTIAL_TYPE = 'proxmoxMcpPbsApi';
+
+const CREDENTIAL_OF: Record<ProxmoxProduct, string> = { pve: CREDENTIAL_TYPE, pbs: PBS_CREDENTIAL_TYPE };
+
+/**
+ * The `authentication` parameter (n8n's way of choosing which credential a node shows) and the
+ * credentials it selects. Workflows saved before it existed have none: Proxmox VE.
+ */
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Product',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'Proxmox VE', value: 'pve', description: 'A Proxmox VE cluster (Proxmox credential)' },
+		{ name: 'Proxmox Backup Server', value: 'pbs', description: 'A Proxmox Backup Server (Proxmox Backup Server credential)' },
+	],
+	default: 'pve',
+};
+
+export const triggerCredentials: INodeCredentialDescription[] = [
+	{ name: CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: ['pve'] } } },
+	{ name: PBS_CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: ['pbs'] } } },
+];
+
+export function triggerProduct(fn: IPollFunctions | IHookFunctions | IWebhookFunctions): ProxmoxProduct {
+	return fn.getNodeParameter('authentication', 'pve') === 'pbs' ? 'pbs' : 'pve';
+}
 
 export async function triggerClient(fn: IPollFunctions | IHookFunctions | IWebhookFunctions): Promise<ProxmoxClient> {
-	const credentials = await fn.getCredentials(CREDENTIAL_TYPE);
+	const product = triggerProduct(fn);
+	const credentials = await fn.getCredentials(CREDENTIAL_OF[product]);
 	try {
-		return new ProxmoxClient(readProxmoxConfig(credentials, 'pve'));
+		// PBS names no privilege in a 403: the schema catalogue tells the client which one a call needs.
+		return new ProxmoxClient(readProxmoxConfig(credentials, product), product === 'pbs' ? { requirementFor: pbsRequirement } : {});
 	} catch (error) {
 		if (error instanceof ProxmoxConfigError || error instanceof TlsConfigurationError) {
-			throw new NodeOperationError(fn.getNode(), `Proxmox credential: ${error.message}`, { description: `Field: ${error.field}` });
+			const label = product === 'pbs' ? 'Proxmox Backup Server credential' : 'Proxmox credential';
+			throw new NodeOperationError(fn.getNode(), `${label}: ${error.message}`, { description: `Field: ${error.field}` });
 		}
 		throw new NodeOperationError(fn.getNode(), error as Error);
 	}

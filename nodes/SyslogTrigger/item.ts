@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { ProxmoxEventInfo, TriggerEvent } from '../shared/events';
+import { correlationKey, type ProxmoxEventInfo, type TriggerEvent } from '../shared/events';
 import type { ParsedSyslog } from './parser';
 import type { SyslogStatsSnapshot } from './stats';
 
@@ -45,6 +45,17 @@ function describe(event: ProxmoxEventInfo, host: string | null): string {
 }
 
 /**
+ * `event.key` (nodes/shared/events.ts) for a classified line, at the line's own time, so a workflow
+ * can match it with the poll and push events of the same happening. The `end task` line of a
+ * vzdump task is the backup job's end, which the task poll and the notification report as
+ * `backup.job.*`: it is keyed as that.
+ */
+export function syslogEventKey(event: ProxmoxEventInfo, timestamp: string): string {
+	const keyed = event.taskType === 'vzdump' && event.phase === 'end' ? { ...event, type: event.success ? 'backup.job.finish' : 'backup.job.failed' } : event;
+	return correlationKey(keyed, Math.floor(Date.parse(timestamp) / 1000));
+}
+
+/**
  * Same sender + same bytes = same id, so a message that is retransmitted (or relayed twice)
  * can be recognised downstream.
  */
@@ -71,10 +82,12 @@ export function buildItem(
 	includeRaw: boolean,
 ): SyslogItem {
 	const host = parsed.hostname ?? meta.sourceAddress;
+	const timestamp = parsed.timestamp ?? receivedAt;
+	if (event) event = { ...event, key: syslogEventKey(event, Number.isNaN(Date.parse(timestamp)) ? receivedAt : timestamp) };
 	const item: SyslogItem = {
 		source: 'syslog',
 		id: messageId(meta.sourceAddress, raw),
-		timestamp: parsed.timestamp ?? receivedAt,
+		timestamp,
 		receivedAt,
 		severity: parsed.severity ?? 'notice',
 		host,

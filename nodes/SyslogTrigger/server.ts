@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { plainIp } from './classify/host';
+import { UdpIntake } from './floodGuard/intake';
 import { FrameDecoder } from './framing';
 import type { SyslogTransport } from './item';
 import type { SyslogPipeline } from './pipeline';
@@ -50,6 +51,12 @@ export class ListenError extends Error {}
 
 const RMEM_MAX = '/proc/sys/net/core/rmem_max';
 
+/**
+ * Datagrams read ahead of parsing during a burst (see UdpIntake): at most 65,536 or 16 MiB, parsed
+ * one per event-loop turn while more arrive, 64 per turn afterwards.
+ */
+const UDP_INTAKE = { maxItems: 65_536, maxBytes: 16 * 1024 * 1024, perBusyTurn: 1, perIdleTurn: 64 };
+
 /** `net.core.rmem_max`: the largest receive buffer an unprivileged socket may ask for (null off Linux). */
 export function readKernelMax(path = RMEM_MAX): number | null {
 	try {
@@ -67,7 +74,10 @@ export function readKernelMax(path = RMEM_MAX): number | null {
 export function growReceiveBuffer(socket: UdpSocket, wanted: number, kernelMax: number | null): UdpBufferStats {
 	const requested = kernelMax === null ? wanted : Math.min(wanted, kernelMax);
 	try {
-		if (requested > socket.getRecvBufferSize()) socket.setRecvBufferSize(requested);
+		// Linux doubles what is asked (half is its bookkeeping) and a socket starts at rmem_default:
+		// ask whenever that grows the buffer, never shrink it.
+		const effective = process.platform === 'linux' ? requested * 2 : requested;
+		if (effective > socket.getRecvBufferSize()) socket.setRecvBufferSize(requested);
 	} catch {
 		// Refused by the kernel: the default buffer still works, and the statistics show its size.
 	}
@@ -83,6 +93,7 @@ export function growReceiveBuffer(socket: UdpSocket, wanted: number, kernelMax: 
 /** UDP, TCP and TLS listeners feeding one pipeline. close() ends every socket at once. */
 export class SyslogServer {
 	private udpSocket: UdpSocket | null = null;
+	private udpIntake: UdpIntake | null = null;
 	private tcpServer: net.Server | null = null;
 	private readonly connections = new Map<net.Socket, FrameDecoder>();
 	private paused = false;
@@ -141,6 +152,8 @@ export class SyslogServer {
 			this.tcpServer = null;
 			closing.push(new Promise<void>((resolve) => server.close(() => resolve())));
 		}
+		this.udpIntake?.close();
+		this.udpIntake = null;
 		if (this.udpSocket) {
 			const socket = this.udpSocket;
 			this.udpSocket = null;
@@ -153,9 +166,9 @@ export class SyslogServer {
 	// jest cannot require.
 	private async startUdp(): Promise<void> {
 		const { host, port } = this.options;
-		const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' }, (msg, rinfo) =>
-			this.pipeline.handle(msg, plainIp(rinfo.address), rinfo.port, 'udp'),
-		);
+		const intake = new UdpIntake(UDP_INTAKE, (bytes, address, sourcePort) => this.pipeline.handle(bytes, address, sourcePort, 'udp'));
+		this.udpIntake = intake;
+		const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' }, (msg, rinfo) => intake.push(msg, plainIp(rinfo.address), rinfo.port));
 		await new Promise<void>((resolve, reject) => {
 			socket.once('error', reject);
 			socket.bind(port, host, () => {

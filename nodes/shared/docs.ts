@@ -14,6 +14,8 @@ export const README_SECTIONS = {
 	syslogTls: 'forwarding-from-a-proxmox-host',
 	gotify: 'gotify',
 	ntfy: 'ntfy',
+	discord: 'discord-webhook',
+	email: 'email-smtp',
 	proxmoxTrigger: 'proxmox-trigger-push',
 	proxmoxPollTrigger: 'proxmox-poll-trigger-poll',
 	proxmoxStreamTrigger: 'proxmox-stream-trigger-websocket-relay',

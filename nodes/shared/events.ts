@@ -102,15 +102,18 @@ export function severityFromProxmox(severity: string): EventSeverity {
 	}
 }
 
-/** Events that Proxmox reports without a task ID in at least one channel (notifications carry none). */
-const KEY_WITHOUT_UPID = /^(backup\.job\.|replication\.|node\.fence|package\.updates)/;
+/**
+ * Events that Proxmox reports without a task ID in at least one channel (notifications carry none):
+ * PVE backup jobs, replication, fencing, updates, and PBS's gc/verify/prune/sync job results.
+ */
+const KEY_WITHOUT_UPID = /^(backup\.job\.|replication\.|node\.fence|package\.updates|(gc|verify|prune|sync)\.(finish|failed)$)/;
 
 /**
  * `event.key`: the same string for one happening however it arrived (notification push, task poll,
  * syslog line), so a workflow can drop duplicates across sources.
  * - A task that only tasks report: `proxmox:task:<UPID>`.
- * - Anything else (and backup jobs, replication, fencing and package updates, which notifications
- *   report without a UPID): `proxmox:<type>:<node>:<subject>:<time>` where subject is the VMID,
+ * - Anything else (and backup jobs, replication, fencing, package updates and PBS gc/verify/prune/sync
+ *   results, which notifications report without a UPID): `proxmox:<type>:<node>:<subject>:<time>` where subject is the VMID,
  *   storage or job ID (`-` for backup jobs and when none applies) and time is the UTC time floored to 10 minutes (`YYYYMMDDTHHmm`).
  *   A backup whose notification and task end straddle a 10-minute boundary gets two keys.
  */

@@ -105,40 +105,35 @@ export class N8nClient {
 		let cursor: string | undefined;
 		do {
 			const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-			const body = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?workflowId=${workflowId}&includeData=${includeData}&limit=250${page}`);
+			// With data, n8n reads each execution's data on its own database connection, all at once:
+			// small pages keep that from starving the instance under test.
+			const limit = includeData ? 25 : 250;
+			const body = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${limit}${page}`);
 			all.push(...body.data);
 			cursor = body.nextCursor ?? undefined;
 		} while (cursor);
 		return all;
 	}
 
-	/** Every finished execution of a workflow (with its data unless told), all pages (the API returns 250 at most per page). */
-	async allExecutions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
-		const all: ExecutionSummary[] = [];
-		let cursor: string | undefined;
-		do {
-			const page = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
-				'GET',
-				`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=${includeData ? 100 : 250}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-			);
-			all.push(...page.data);
-			cursor = page.nextCursor ?? undefined;
-		} while (cursor);
-		return all.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+	/** The executions that have ended (success, error, canceled...), newest first. */
+	async finishedExecutions(workflowId: string, includeData = true): Promise<ExecutionSummary[]> {
+		return finished(await this.executions(workflowId, includeData));
 	}
 
 	/** Waits until the workflow has at least `count` finished executions (newest first). */
 	async waitForExecutions(workflowId: string, count = 1, timeoutMs = 30000): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		let last: ExecutionSummary[] = [];
-		const finished = (executions: ExecutionSummary[]) => executions.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+		let all: ExecutionSummary[] = [];
 		while (Date.now() < deadline) {
 			// Counted without their data (cheap with hundreds of executions), read with it once enough are in.
-			last = finished(await this.executions(workflowId, false));
+			all = await this.executions(workflowId, false);
+			last = finished(all);
 			if (last.length >= count) return finished(await this.executions(workflowId));
-			await new Promise((wake) => setTimeout(wake, 500));
+			// Polling hundreds of executions loads n8n: look less often when many are expected.
+			await new Promise((wake) => setTimeout(wake, count > 50 ? 2000 : 500));
 		}
-		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms`);
+		throw new Error(`Workflow ${workflowId} has ${last.length} of ${count} executions after ${timeoutMs} ms (${all.length - last.length} still running or new)`);
 	}
 
 	/**
@@ -188,6 +183,10 @@ export function firstJsonObject(text: string): string | undefined {
 		else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
 	}
 	return undefined;
+}
+
+function finished(executions: ExecutionSummary[]): ExecutionSummary[] {
+	return executions.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 }
 
 /** Output items of a node in run data (first run, output 0). */

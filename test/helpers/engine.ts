@@ -499,9 +499,9 @@ export async function startTrigger(
 		failedExecutions,
 		staticData,
 		manualTriggerFunction: response?.manualTriggerFunction,
-		waitForEmit: (count = 1, timeoutMs = 5000) =>
+		waitForEmit: (count = 1, timeoutMs = 20_000) =>
 			waitFor(() => (emitted.length >= count ? emitted : undefined), timeoutMs, `${count} emit(s)`),
-		waitForError: (count = 1, timeoutMs = 5000) =>
+		waitForError: (count = 1, timeoutMs = 20_000) =>
 			waitFor(() => (errors.length + failedExecutions.length >= count ? [...errors, ...failedExecutions] : undefined), timeoutMs, `${count} error(s)`),
 		close: async () => {
 			await response?.closeFunction?.();

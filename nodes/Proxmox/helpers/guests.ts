@@ -5,7 +5,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiPath, type ProxmoxClient } from '../../shared/proxmox';
+import { apiPath, nodeNameProblem, vmidProblem, type ProxmoxClient } from '../../shared/proxmox';
 import type { OperationContext } from '../actions/types';
 
 export type GuestKind = 'qemu' | 'lxc';
@@ -70,8 +70,8 @@ export async function resolveGuest(ctx: OperationContext, kind: GuestKind, param
 	if (!raw) throw new NodeOperationError(ctx.fn.getNode(), `No ${GUEST_NOUN[kind]} given`, { itemIndex: ctx.itemIndex });
 	const byName = mode === 'name' && !/^\d+$/.test(raw);
 	const vmid = byName ? undefined : Number(raw);
-	if (!byName && (!Number.isInteger(vmid) || (vmid as number) < 1)) {
-		throw new NodeOperationError(ctx.fn.getNode(), `"${raw}" is not a VMID`, { itemIndex: ctx.itemIndex });
+	if (!byName && vmidProblem(raw)) {
+		throw new NodeOperationError(ctx.fn.getNode(), `${kind === 'qemu' ? 'VM' : 'Container'}: "${raw.slice(0, 100)}" ${vmidProblem(raw)}`, { itemIndex: ctx.itemIndex });
 	}
 	const matches = (g: { vmid?: number; name?: string }) => (byName ? g.name === raw : Number(g.vmid) === vmid);
 	const all = await listClusterGuests(ctx.client);
@@ -104,5 +104,7 @@ export async function resolveGuest(ctx: OperationContext, kind: GuestKind, param
 export function resolveNodeName(ctx: OperationContext, parameter = 'node'): string {
 	const value = String(ctx.fn.getNodeParameter(parameter, ctx.itemIndex, undefined, { extractValue: true }) ?? '').trim();
 	if (!value) throw new NodeOperationError(ctx.fn.getNode(), 'No node given', { itemIndex: ctx.itemIndex });
+	const problem = nodeNameProblem(value);
+	if (problem) throw new NodeOperationError(ctx.fn.getNode(), `Node: "${value.slice(0, 100)}" ${problem}`, { itemIndex: ctx.itemIndex });
 	return value;
 }

@@ -15,5 +15,5 @@ const resourceSelector: INodeProperties = {
 export const nodeProperties: INodeProperties[] = [
 	resourceSelector,
 	...RESOURCES.flatMap(resourceProperties),
-	...safetyFields(RESOURCES, 'delete a backup group, snapshot or namespace, apply a prune, run a prune job, stop a task, API DELETE calls'),
+	...safetyFields(RESOURCES, 'delete a backup group, snapshot or namespace, apply a prune, run a prune job, stop a task, API calls that delete, prune, change permissions, tokens, certificates or network, or read backup files'),
 ];

@@ -47,7 +47,7 @@ export function notificationEventType(type: string | undefined, severity: string
 	}
 }
 
-export function notificationEvent(body: NotificationBody, origin: string, receivedAt = new Date()): IDataObject {
+export function notificationEvent(body: NotificationBody, origin: string, receivedAt = new Date(), product: 'pve' | 'pbs' = 'pve'): IDataObject {
 	const title = typeof body.title === 'string' ? body.title : '';
 	const message = typeof body.message === 'string' ? body.message : '';
 	const severity = typeof body.severity === 'string' ? body.severity : 'unknown';
@@ -71,7 +71,8 @@ export function notificationEvent(body: NotificationBody, origin: string, receiv
 			title: title || null,
 			message,
 			info,
-			links: eventLinks(origin, { node: info.node }),
+			// PVE's web interface keeps its view in the URL; PBS's has no such deep links.
+			links: product === 'pve' ? eventLinks(origin, { node: info.node }) : {},
 		},
 		receivedAt,
 	);

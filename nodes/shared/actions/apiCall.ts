@@ -1,13 +1,16 @@
 /**
  * The "API Call" operation of the Proxmox action nodes: any endpoint of the product's API
- * schema catalogue, parameters checked against the schema before anything is sent.
+ * schema catalogue, parameters checked against the schema before anything is sent, path values
+ * checked before the path is built, classed per call from the endpoint (apiCallSafety.ts, with
+ * the product's rule table) and secrets masked in the answer.
  */
 import { NodeOperationError, type IDataObject, type INodeListSearchItems } from 'n8n-workflow';
 
-import type { ProxmoxMethod, ProxmoxParamValue, ProxmoxParams } from '../proxmox';
-import { describeParams, validateParams, type ApiCatalogue } from './catalogue';
+import { pathValueProblem, type ProxmoxMethod, type ProxmoxParamValue, type ProxmoxParams } from '../proxmox';
+import { classifyApiCall, maskApiAnswer, type ApiCallRules } from './apiCallSafety';
+import { describeParams, validateParams, type ApiCatalogue, type CatalogueEndpoint } from './catalogue';
 import { asItems, taskOrResult } from './results';
-import type { OperationContext, OperationSafety, ProxmoxOperation } from './types';
+import type { OperationContext, ProxmoxOperation, SafetyVerdict } from './types';
 
 export interface ApiCallExamples {
 	/** e.g. `/nodes/{node}/qemu` */
@@ -20,6 +23,29 @@ export interface ApiCallExamples {
 	variables: string;
 }
 
+/** How a product's API Calls are classed (nodes/shared/actions/apiCallSafety.ts). */
+export interface ApiCallSafetyPolicy {
+	rules: ApiCallRules;
+	/** For the model: what is destructive, e.g. `GET is a read, DELETE and writes that ... are destructive; other writes are writes.` */
+	summary: string;
+	/** A class that needs the current state (PVE: a config write that changes sizes reads the config). */
+	refine?: (ctx: OperationContext, call: ResolvedApiCall, verdict: SafetyVerdict) => Promise<SafetyVerdict>;
+}
+
+export interface ResolvedApiCall {
+	method: ProxmoxMethod;
+	/** The path as given (template or concrete). */
+	path: string;
+	/** The schema's template, or the given path for endpoints outside the catalogue. */
+	template: string;
+	known: boolean;
+	concrete: string;
+	/** API parameters (path variables taken out). */
+	rest: Record<string, unknown>;
+	pathValues: Record<string, unknown>;
+	found: { endpoint: CatalogueEndpoint; variables: Record<string, string> } | undefined;
+}
+
 function readEndpoint(ctx: OperationContext, examples: ApiCallExamples): { method: ProxmoxMethod; path: string } {
 	const raw = String(ctx.fn.getNodeParameter('endpoint', ctx.itemIndex, undefined, { extractValue: true }) ?? '').trim();
 	const match = /^(GET|POST|PUT|DELETE)\s+(\/\S*)$/i.exec(raw);
@@ -29,7 +55,14 @@ function readEndpoint(ctx: OperationContext, examples: ApiCallExamples): { metho
 			description: `Give the method and path, e.g. GET ${examples.template} or GET ${examples.concrete}`,
 		});
 	}
-	return { method: match[1].toUpperCase() as ProxmoxMethod, path: match[2].replace(/^\/api2\/json/, '') };
+	const path = match[2].replace(/^\/api2\/json/, '');
+	if (/[?#\\]/.test(path)) {
+		throw new NodeOperationError(ctx.fn.getNode(), `Endpoint "${raw.slice(0, 200)}": the path must not contain "?", "#" or "\\"`, {
+			itemIndex: ctx.itemIndex,
+			description: 'Give query and body parameters in Parameters, not in the path.',
+		});
+	}
+	return { method: match[1].toUpperCase() as ProxmoxMethod, path };
 }
 
 function readParameters(ctx: OperationContext, examples: ApiCallExamples): Record<string, unknown> {
@@ -45,9 +78,47 @@ function readParameters(ctx: OperationContext, examples: ApiCallExamples): Recor
 	throw new NodeOperationError(ctx.fn.getNode(), `Parameters must be a JSON object, e.g. ${examples.parameters}`, { itemIndex: ctx.itemIndex });
 }
 
-function methodSafety(method: string): OperationSafety {
-	if (method === 'GET') return 'read';
-	return method === 'DELETE' ? 'destructive' : 'write';
+/** Endpoint, parameters and the concrete path, checked before anything is classified or sent. */
+function resolveCall(ctx: OperationContext, catalogue: ApiCatalogue, examples: ApiCallExamples): ResolvedApiCall {
+	const { method, path } = readEndpoint(ctx, examples);
+	const params = readParameters(ctx, examples);
+	const found = catalogue.find(method, path);
+	const validate = ctx.fn.getNodeParameter('validate', ctx.itemIndex, true) as boolean;
+	if (!found && validate) {
+		throw new NodeOperationError(ctx.fn.getNode(), `${method} ${path} is not in the ${catalogue.product} API schema`, {
+			itemIndex: ctx.itemIndex,
+			description: 'Pick the endpoint from the list, or turn off "Validate Against Schema" for endpoints newer than the catalogue.',
+		});
+	}
+	// Fill {variables} of a template path from the parameters; they are not sent again.
+	const rest: Record<string, unknown> = { ...params };
+	const missing: string[] = [];
+	const pathValues: Record<string, unknown> = { ...(found?.variables ?? {}) };
+	for (const [name, value] of Object.entries(found?.variables ?? {})) {
+		const problem = pathValueProblem(value);
+		if (problem) throw new NodeOperationError(ctx.fn.getNode(), `Path variable ${name}: "${value.slice(0, 100)}" ${problem}`, { itemIndex: ctx.itemIndex });
+	}
+	const concrete = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+		const value = rest[name];
+		delete rest[name];
+		pathValues[name] = value;
+		if (value === undefined || value === null || value === '') {
+			missing.push(name);
+			return `{${name}}`;
+		}
+		const problem = typeof value === 'object' ? 'is not a single value' : pathValueProblem(String(value));
+		if (problem) {
+			throw new NodeOperationError(ctx.fn.getNode(), `Path variable ${name}: "${String(value).slice(0, 100)}" ${problem}`, { itemIndex: ctx.itemIndex });
+		}
+		return encodeURIComponent(String(value));
+	});
+	if (missing.length) {
+		throw new NodeOperationError(ctx.fn.getNode(), `Missing path variable(s): ${missing.join(', ')}`, {
+			itemIndex: ctx.itemIndex,
+			description: `Give them in Parameters, e.g. {${missing.map((name) => `"${name}": "..."`).join(', ')}}`,
+		});
+	}
+	return { method, path, template: found?.endpoint.p ?? path, known: !!found, concrete, rest, pathValues, found };
 }
 
 /** The endpoint list (listSearch) for a catalogue; no request to the server is needed. */
@@ -59,15 +130,22 @@ export function endpointSearchResults(catalogue: ApiCatalogue, filter?: string):
 	}));
 }
 
-export function apiCallOperation(catalogue: ApiCatalogue, examples: ApiCallExamples): ProxmoxOperation {
+export function apiCallOperation(catalogue: ApiCatalogue, examples: ApiCallExamples, policy: ApiCallSafetyPolicy): ProxmoxOperation {
 	const product = catalogue.product;
+	/** Safety from the endpoint and parameters (and, for some products, the current state). */
+	const callSafety = async (ctx: OperationContext): Promise<SafetyVerdict> => {
+		const call = resolveCall(ctx, catalogue, examples);
+		const verdict = classifyApiCall(policy.rules, call.method, call.template, call.rest, call.known);
+		return policy.refine ? policy.refine(ctx, call, verdict) : verdict;
+	};
 	return {
 		value: 'request',
 		name: 'Call API',
 		action: `Call any ${product} API endpoint`,
-		description: `Calls any endpoint of the ${product} API (see the endpoint list for what exists). Inputs: method and path (template like ${examples.template} with the variables given as parameters, or a concrete path), parameters as a JSON object. Parameters are checked against the API schema before sending. Returns the answer's data (arrays as one item per entry). GET is a read, POST/PUT a write, DELETE destructive.`,
+		description: `Calls any endpoint of the ${product} API (see the endpoint list for what exists). Inputs: method and path (template like ${examples.template} with the variables given as parameters, or a concrete path), parameters as a JSON object. Parameters are checked against the API schema before sending. Returns the answer's data (arrays as one item per entry; secrets such as a new token's value, tickets and passwords are masked). Safety comes from the endpoint: ${policy.summary}`,
 		safety: 'write',
-		safetyFor: (ctx) => methodSafety(readEndpoint(ctx, examples).method),
+		safetyFor: callSafety,
+		safetyRule: 'from the endpoint and parameters (rules below)',
 		startsTask: true,
 		properties: [
 			{
@@ -99,31 +177,8 @@ export function apiCallOperation(catalogue: ApiCatalogue, examples: ApiCallExamp
 			{ displayName: 'Split Arrays Into Items', name: 'splitArrays', type: 'boolean', default: true, description: 'Whether an array answer becomes one item per entry (otherwise one item with "data")' },
 		],
 		async execute(ctx) {
-			const { method, path } = readEndpoint(ctx, examples);
-			const params = readParameters(ctx, examples);
-			const found = catalogue.find(method, path);
+			const { method, concrete, rest, pathValues, found, template } = resolveCall(ctx, catalogue, examples);
 			const validate = ctx.fn.getNodeParameter('validate', ctx.itemIndex, true) as boolean;
-			if (!found && validate) {
-				throw new NodeOperationError(ctx.fn.getNode(), `${method} ${path} is not in the ${product} API schema`, {
-					itemIndex: ctx.itemIndex,
-					description: 'Pick the endpoint from the list, or turn off "Validate Against Schema" for endpoints newer than the catalogue.',
-				});
-			}
-			// Fill {variables} of a template path from the parameters; they are not sent again.
-			const rest: Record<string, unknown> = { ...params };
-			const missing: string[] = [];
-			const pathValues: Record<string, unknown> = { ...(found?.variables ?? {}) };
-			const concrete = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-				const value = rest[name];
-				delete rest[name];
-				pathValues[name] = value;
-				if (value === undefined || value === '') {
-					missing.push(name);
-					return `{${name}}`;
-				}
-				return encodeURIComponent(String(value));
-			});
-			if (missing.length) throw new NodeOperationError(ctx.fn.getNode(), `Missing path variable(s): ${missing.join(', ')}`, { itemIndex: ctx.itemIndex });
 			if (found && validate) {
 				const problems = [
 					...validateParams({ ...found.endpoint, a: (found.endpoint.v ?? []).map((v) => ({ ...v, r: 1 as const })) }, pathValues),
@@ -141,10 +196,12 @@ export function apiCallOperation(catalogue: ApiCatalogue, examples: ApiCallExamp
 				sendable[key] = (value !== null && typeof value === 'object' && !Array.isArray(value) ? JSON.stringify(value) : value) as ProxmoxParamValue;
 			}
 			const response = await ctx.client.request(method, concrete, sendable);
-			if (method !== 'GET') return taskOrResult(response.data, { method, path: concrete });
+			// Secrets (a new token's value, tickets, passwords) never reach the output.
+			const data = maskApiAnswer(policy.rules, response.data, template);
+			if (method !== 'GET') return taskOrResult(data, { method, path: concrete });
 			const split = ctx.fn.getNodeParameter('splitArrays', ctx.itemIndex, true) as boolean;
-			if (Array.isArray(response.data) && split) return asItems(response.data);
-			return { data: response.data as IDataObject, ...(response.total !== undefined ? { total: response.total } : {}) };
+			if (Array.isArray(data) && split) return asItems(data);
+			return { data: data as IDataObject, ...(response.total !== undefined ? { total: response.total } : {}) };
 		},
 	};
 }

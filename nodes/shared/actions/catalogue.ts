@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-import { PathTemplateIndex } from '../proxmox';
+import { nodeNameProblem, PathTemplateIndex, storageIdProblem, vmidProblem } from '../proxmox';
 
 export interface CatalogueParam {
 	n: string;
@@ -95,6 +95,29 @@ function paramSpec(endpoint: CatalogueEndpoint, name: string): CatalogueParam | 
 	return (endpoint.a ?? []).find((p) => p.n === name || (p.n.endsWith('[n]') && new RegExp(`^${p.n.slice(0, -3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+$`).test(name)));
 }
 
+/**
+ * A schema pattern as a JS RegExp. PBS patterns use POSIX classes (`[^\s:/[:cntrl:]]`,
+ * `[[:^cntrl:]]`, Rust regex syntax), which JS reads as literal characters: they are translated;
+ * anything else JS cannot read the same way is left to the server (undefined).
+ */
+export function schemaPattern(source: string): RegExp | undefined {
+	const translated = source.replace(/\[\[:\^cntrl:\]\]/g, '[^\\x00-\\x1f\\x7f]').replace(/\[:cntrl:\]/g, '\\x00-\\x1f\\x7f');
+	if (/\[:\^?[a-z]+:\]/.test(translated)) return undefined;
+	try {
+		return new RegExp(`^(?:${translated})$`);
+	} catch {
+		return undefined; // A Perl-only construct: leave the check to the server.
+	}
+}
+
+/** Named formats checked here (the rest is left to the server). */
+const FORMATS: Record<string, (text: string) => string | undefined> = {
+	'pve-node': (text) => nodeNameProblem(text),
+	'pve-vmid': (text) => vmidProblem(text),
+	'pve-storage-id': (text) => storageIdProblem(text),
+	'pve-configid': (text) => (/^[a-z][a-z0-9_-]+$/i.test(text) ? undefined : 'is not a configuration ID (a letter, then letters, digits, "_" or "-")'),
+};
+
 /** Checks parameters against the schema; returns one message per problem (empty: valid). */
 export function validateParams(endpoint: CatalogueEndpoint, params: Record<string, unknown>): string[] {
 	const problems: string[] = [];
@@ -117,14 +140,11 @@ export function validateParams(endpoint: CatalogueEndpoint, params: Record<strin
 			else {
 				if ((spec.t === 'integer' || spec.t === 'number') && spec.min !== undefined && Number(text) < spec.min) problems.push(`${name}: must be at least ${spec.min}`);
 				if ((spec.t === 'integer' || spec.t === 'number') && spec.max !== undefined && Number(text) > spec.max) problems.push(`${name}: must be at most ${spec.max}`);
+				const formatProblem = spec.f ? FORMATS[spec.f]?.(text) : undefined;
+				if (formatProblem) problems.push(`${name}: "${text.slice(0, 100)}" ${formatProblem}`);
 				if (spec.ml !== undefined && text.length > spec.ml) problems.push(`${name}: longer than ${spec.ml} characters`);
 				if (spec.p && spec.t === 'string') {
-					let pattern: RegExp | undefined;
-					try {
-						pattern = new RegExp(`^(?:${spec.p})$`);
-					} catch {
-						pattern = undefined; // A Perl-only construct: leave the check to the server.
-					}
+					const pattern = schemaPattern(spec.p);
 					if (pattern && !pattern.test(text)) problems.push(`${name}: does not match ${spec.p}`);
 				}
 			}

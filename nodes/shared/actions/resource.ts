@@ -61,12 +61,13 @@ export function resourceProperties(resource: ProxmoxResource): INodeProperties[]
 }
 
 /**
- * The safety classes an operation can run as: its own, or any for an operation whose class
- * depends on its parameters (an API Call's method, a shutdown with forced stop, a restore over an
- * existing guest).
+ * The safety classes an operation can run as: its own, and destructive too for an operation whose
+ * class depends on its parameters (an API Call's endpoint, a shutdown with forced stop, a restore
+ * over an existing guest, Update Config removing a disk, a guest file outside the AI allow-list).
+ * A per-call class only ever goes up from the operation's own (a read stays without Dry Run).
  */
 export function possibleSafety(op: ProxmoxOperation): OperationSafety[] {
-	return op.safetyFor ? ['read', 'write', 'destructive'] : [op.safety];
+	return op.safetyFor ? [...new Set<OperationSafety>([op.safety, 'destructive'])] : [op.safety];
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * The one router of the Proxmox action nodes: runs the selected operation per item, with the
- * AI guard (destructive operations refused for a model unless opted in), dry run (writes
+ * AI guard (nodes/shared/aiGuard.ts: destructive calls refused for a model unless opted in), dry run (writes
  * reported, not sent), "wait for completion" for operations that start a task, and
  * continueOnFail / pairedItem handling.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { guardAiUse, runsAsTool, verdictByReading, verdictSafety } from '../aiGuard';
 import { DryRunInterrupt, ProxmoxTaskError, toNodeError, waitForTask, type ProxmoxClient, type ProxmoxClientOptions } from '../proxmox';
+import { maskSecretFields } from './apiCallSafety';
 import type { OperationContext, OperationSafety, ProxmoxOperation, ProxmoxResource } from './types';
 
 export interface RouterOptions {
@@ -14,6 +16,8 @@ export interface RouterOptions {
 	getClient(fn: IExecuteFunctions, options: ProxmoxClientOptions): Promise<ProxmoxClient>;
 	/** "Proxmox", "Proxmox Backup Server": named in the AI refusal. */
 	productName: string;
+	/** Masks secret-named fields (passwords, keys, tokens, tickets) in every output item. */
+	maskSecretFields?: boolean;
 }
 
 export function findOperation(resources: ProxmoxResource[], resource: string, operation: string): ProxmoxOperation | undefined {
@@ -54,21 +58,6 @@ async function runOne(op: ProxmoxOperation, ctx: OperationContext): Promise<IDat
 	return out;
 }
 
-function guardAiUse(fn: IExecuteFunctions, op: ProxmoxOperation, safety: OperationSafety, resource: string, itemIndex: number, productName: string): void {
-	if (safety !== 'destructive' || !fn.getNode().type.endsWith('Tool')) return;
-	const allowed = fn.getNodeParameter('allowDestructiveFromAi', itemIndex, false) as boolean;
-	if (allowed) return;
-	throw new NodeOperationError(
-		fn.getNode(),
-		`Refused: "${op.action}" (${resource}.${op.value}) is destructive and this ${productName} tool does not allow destructive operations from AI.`,
-		{
-			itemIndex,
-			description:
-				'Ask a person to run it, or have the workflow owner turn on "Allow Destructive Operations From AI" (or "Dry Run" to see the request it would send).',
-		},
-	);
-}
-
 /** The node's execute(): runs the selected operation for every input item (Airtable v2 style). */
 export function createRouter(options: RouterOptions): (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> {
 	return async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -85,10 +74,22 @@ export function createRouter(options: RouterOptions): (this: IExecuteFunctions) 
 			try {
 				client ??= await options.getClient(this, { dryRun });
 				const ctx: OperationContext = { fn: this, client, itemIndex };
-				const safety = op.safetyFor?.(ctx) ?? op.safety;
-				if (dryRun) safetyOfDryRun = safety;
-				else guardAiUse(this, op, safety, resource, itemIndex, options.productName);
-				for (const json of await runOne(op, ctx)) output.push({ json, pairedItem: { item: itemIndex } });
+				// The per-call class matters only to the AI gate and the dry-run output (it may cost a read).
+				const verdict = dryRun || runsAsTool(this) ? ((await op.safetyFor?.(ctx)) ?? op.safety) : op.safety;
+				if (dryRun) safetyOfDryRun = verdictSafety(verdict);
+				// A dry run stops writes; a read that is itself the harm is still gated.
+				if (!dryRun || verdictByReading(verdict)) {
+					guardAiUse(this, {
+						action: op.action,
+						key: `${resource}.${op.value}`,
+						product: options.productName,
+						verdict,
+						itemIndex,
+						advice: op.refusalAdvice,
+						hasDryRun: true,
+					});
+				}
+				for (const json of await runOne(op, ctx)) output.push({ json: options.maskSecretFields ? maskSecretFields(json) : json, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				if (error instanceof DryRunInterrupt) {
 					output.push({

@@ -4,14 +4,16 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { OperationSafety, SafetyVerdict } from '../aiGuard';
 import type { ProxmoxClient } from '../proxmox';
 
 /**
- * How much harm an operation can do, for AI tool use: reads are always allowed, writes change
- * state in a recoverable way, destructive ones lose data or interrupt service (delete, rollback,
- * hard stop/reset, restore over an existing guest, purge, prune) and need an explicit opt-in.
+ * How much harm an operation can do, for AI tool use (nodes/shared/aiGuard.ts): reads are always
+ * allowed, writes change state in a recoverable way, destructive ones lose data, interrupt
+ * service (delete, rollback, hard stop/reset, restore over an existing guest, removing disks,
+ * prune), change permissions or hand out secrets, and need an explicit opt-in.
  */
-export type OperationSafety = 'read' | 'write' | 'destructive';
+export type { OperationSafety, SafetyVerdict };
 
 export interface OperationContext {
 	fn: IExecuteFunctions;
@@ -34,8 +36,15 @@ export interface ProxmoxOperation {
 	safety: OperationSafety;
 	/** The answer is a UPID: the router adds "Wait for Completion" and waits when asked. */
 	startsTask?: boolean;
-	/** Safety that depends on the parameters (e.g. "purge" makes a delete destructive). */
-	safetyFor?: (ctx: OperationContext) => OperationSafety;
+	/**
+	 * Safety that depends on the parameters (e.g. "Force Stop After Timeout" makes a shutdown
+	 * destructive, removing a disk makes Update Config destructive); may read the current state.
+	 */
+	safetyFor?: (ctx: OperationContext) => SafetyVerdict | Promise<SafetyVerdict>;
+	/** When `safetyFor` is set: what makes a call destructive, for the README's safety table. */
+	safetyRule?: string;
+	/** Said in the refusal when this operation is refused to a model (another way to allow it). */
+	refusalAdvice?: string;
 	properties: INodeProperties[];
 	execute(ctx: OperationContext): Promise<OperationResult>;
 }

@@ -20,6 +20,7 @@ import { configIdentity, endpointLabel, type ProxmoxConfig, type ProxmoxEndpoint
 import { encodeParams, type ProxmoxParams } from './encode';
 import { apiErrorFromResponse, ProxmoxApiError, ProxmoxAuthError, ProxmoxOutcomeUnknownError } from './errors';
 import { isSafeToRepeat, shouldFailOver } from './failover';
+import { assertSafeApiPath } from './validate';
 import { pbsPermissionHint, type PbsRequirement } from './pbs-privileges';
 import { forgetTicket, getCachedTicket, storeTicket, ticketKey, ticketState, type Ticket } from './tickets';
 
@@ -62,6 +63,8 @@ export interface ProxmoxClientOptions {
 	/** Default per-request budget (ms). */
 	timeoutMs?: number;
 	dryRun?: boolean;
+	/** Largest answer accepted (default 64 MiB, the transport's limit). */
+	maxBodyBytes?: number;
 	/** Clock for ticket ages (tests). */
 	now?: () => number;
 	/**
@@ -145,6 +148,7 @@ export class ProxmoxClient {
 		params?: ProxmoxParams,
 		options: ProxmoxRequestOptions = {},
 	): Promise<ProxmoxResponse<T>> {
+		assertSafeApiPath(path);
 		const encoded = encodeParams(params);
 		const queryInUrl = method === 'GET' || method === 'DELETE';
 		const relative = `${API_BASE}${path}${queryInUrl && encoded ? `?${encoded}` : ''}`;
@@ -344,6 +348,7 @@ export class ProxmoxClient {
 			dispatcher: this.dispatcher,
 			signal: options.signal,
 			redactor: this.redactor,
+			maxBodyBytes: this.options.maxBodyBytes,
 		});
 	}
 }

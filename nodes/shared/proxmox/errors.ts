@@ -118,9 +118,12 @@ export function apiErrorFromResponse(
 	if (!message && (!body || typeof body !== 'object')) {
 		// PBS (proxmox-rest-server) sends the message as the plain body, parameter errors as
 		// "parameter verification errors\n\nparameter 'name': reason" lines.
+		// An HTML page (a proxy's 502 in front of the API) is not a message: its status text is.
 		const text = response.text().trim();
-		for (const match of text.matchAll(/^parameter '([^']+)': (.*)$/gm)) parameterErrors[match[1]] = redactor.text(match[2].trim());
-		message = (text.split('\n')[0] ?? '').trim().slice(0, 500);
+		if (!text.startsWith('<')) {
+			for (const match of text.matchAll(/^parameter '([^']+)': (.*)$/gm)) parameterErrors[match[1]] = redactor.text(match[2].trim());
+			message = (text.split('\n')[0] ?? '').trim().slice(0, 500);
+		}
 	}
 	if (!message) message = response.statusText.trim();
 	if (!message) message = `HTTP ${response.status}`;

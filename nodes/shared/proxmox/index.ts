@@ -13,4 +13,5 @@ export * from './tasks';
 export * from './tickets';
 export * from './upid';
 export * from './connection-test';
+export * from './validate';
 export * from './pbs-privileges';

@@ -1,12 +1,14 @@
 /**
- * What the push source registers in Proxmox VE's notification system (reference/proxmox.md §3.3,
- * §3.5): a webhook endpoint pointing at the workflow's webhook URL, with the per-activation secret in
+ * What the push source registers in the notification system of Proxmox VE (`/cluster/notifications`)
+ * or Proxmox Backup Server 3.3+ (`/config/notifications`; the same proxmox-notify crate, so the same
+ * parameters and rendering: reference/proxmox.md §3.3-§3.5): a webhook endpoint pointing at the workflow's webhook URL, with the per-activation secret in
  * Proxmox's secret store (sent back only as a header rendered from `{{ secrets.token }}`), and a
  * matcher that routes the chosen events to it, so Proxmox does the filtering.
  */
 import { createHash } from 'node:crypto';
 
 import type { ProxmoxClient } from './client';
+import type { ProxmoxProduct } from './config';
 import { apiPath, type ProxmoxParams } from './encode';
 import { ProxmoxApiError } from './errors';
 
@@ -20,6 +22,13 @@ export const SECRET_NAME = 'token';
 export const BODY_TEMPLATE = '{"title":{{ json title }},"message":{{ json message }},"severity":{{ json severity }},"timestamp":{{ timestamp }},"fields":{{ json fields }} }';
 
 export const PVE_EVENT_TYPES = ['vzdump', 'replication', 'fencing', 'package-updates', 'system-mail'] as const;
+/** PBS notification types (proxmox-backup `src/server/notifications.rs`; the docs say `verification`, the code sends `verify`). */
+export const PBS_EVENT_TYPES = ['gc', 'verify', 'prune', 'sync', 'tape-backup', 'tape-load', 'acme', 'package-updates', 'system-mail'] as const;
+
+/** Where the product keeps its notification configuration. */
+export function notificationBase(product: ProxmoxProduct): string {
+	return product === 'pbs' ? '/config/notifications' : '/cluster/notifications';
+}
 export const SEVERITIES = ['info', 'notice', 'warning', 'error', 'unknown'] as const;
 
 export interface FieldMatch {
@@ -114,20 +123,23 @@ export function registrationDigest(url: string, filters: PushFilters): string {
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
- * The exact `pvesh` commands that create the same endpoint and matcher by hand (run as root on any
- * node). The secret is read from the shell variable N8N_SECRET so it never appears in n8n.
+ * The exact commands that create the same endpoint and matcher by hand, run as root: `pvesh` on any
+ * PVE node, `proxmox-backup-debug api` (the API over PBS's local socket, same parameters) on the PBS
+ * host. The secret is read from the shell variable N8N_SECRET so it never appears in n8n.
  */
-export function pveshCommands(names: RegistrationNames, url: string, filters: PushFilters): string {
+export function manualCommands(names: RegistrationNames, url: string, filters: PushFilters, product: ProxmoxProduct = 'pve'): string {
 	const rules = matcherRules(filters);
+	const base = notificationBase(product);
+	const create = product === 'pbs' ? 'proxmox-backup-debug api create' : 'pvesh create';
 	const lines = [
 		`read -rs N8N_SECRET   # type the secret set in the node's "Secret" field`,
-		`pvesh create /cluster/notifications/endpoints/webhook --name ${names.endpoint} --method post --url ${shellQuote(url)} \\`,
+		`${create} ${base}/endpoints/webhook --name ${names.endpoint} --method post --url ${shellQuote(url)} \\`,
 		`  --header name=Content-Type,value=${base64('application/json')} \\`,
 		`  --header name=${SECRET_HEADER},value=${base64(`{{ secrets.${SECRET_NAME} }}`)} \\`,
 		`  --secret name=${SECRET_NAME},value=$(printf %s "$N8N_SECRET" | base64 -w0) \\`,
 		`  --body ${base64(BODY_TEMPLATE)}`,
 		[
-			`pvesh create /cluster/notifications/matchers --name ${names.matcher} --target ${names.endpoint} --mode all`,
+			`${create} ${base}/matchers --name ${names.matcher} --target ${names.endpoint} --mode all`,
 			...(rules['match-severity'] ?? []).map((rule) => `--match-severity ${shellQuote(rule)}`),
 			...(rules['match-field'] ?? []).map((rule) => `--match-field ${shellQuote(rule)}`),
 		].join(' '),
@@ -147,14 +159,16 @@ async function getOrUndefined<T>(client: ProxmoxClient, path: string): Promise<T
 }
 
 export async function readRegistration(client: ProxmoxClient, names: RegistrationNames): Promise<{ endpoint?: { url?: string; comment?: string }; matcher?: { comment?: string } }> {
-	const endpoint = await getOrUndefined<{ url?: string; comment?: string }>(client, apiPath`/cluster/notifications/endpoints/webhook/${names.endpoint}`);
-	const matcher = await getOrUndefined<{ comment?: string }>(client, apiPath`/cluster/notifications/matchers/${names.matcher}`);
+	const base = notificationBase(client.product);
+	const endpoint = await getOrUndefined<{ url?: string; comment?: string }>(client, base + apiPath`/endpoints/webhook/${names.endpoint}`);
+	const matcher = await getOrUndefined<{ comment?: string }>(client, base + apiPath`/matchers/${names.matcher}`);
 	return { endpoint, matcher };
 }
 
 /** Removes the matcher, then the endpoint (a matcher may not name a missing target); missing ones are fine. */
 export async function removeRegistration(client: ProxmoxClient, names: RegistrationNames): Promise<void> {
-	for (const path of [apiPath`/cluster/notifications/matchers/${names.matcher}`, apiPath`/cluster/notifications/endpoints/webhook/${names.endpoint}`]) {
+	const base = notificationBase(client.product);
+	for (const path of [base + apiPath`/matchers/${names.matcher}`, base + apiPath`/endpoints/webhook/${names.endpoint}`]) {
 		try {
 			await client.delete(path);
 		} catch (error) {
@@ -164,9 +178,10 @@ export async function removeRegistration(client: ProxmoxClient, names: Registrat
 }
 
 export async function createRegistration(client: ProxmoxClient, names: RegistrationNames, url: string, secret: string, filters: PushFilters, comment: string): Promise<void> {
-	await client.post('/cluster/notifications/endpoints/webhook', endpointParams(names, url, secret, comment));
+	const base = notificationBase(client.product);
+	await client.post(`${base}/endpoints/webhook`, endpointParams(names, url, secret, comment));
 	try {
-		await client.post('/cluster/notifications/matchers', matcherParams(names, filters, comment));
+		await client.post(`${base}/matchers`, matcherParams(names, filters, comment));
 	} catch (error) {
 		await removeRegistration(client, names).catch(() => undefined);
 		throw error;

@@ -124,6 +124,8 @@ export async function waitForTask(client: ProxmoxClient, upid: string, options: 
 		if (last?.status === 'stopped') break;
 		if (Date.now() + interval > deadline) {
 			const outcome = outcomeFromStatus(last ?? { upid, node: paths.node, status: 'running' }, upid, Math.floor(Date.now() / 1000));
+			// What the task was doing when we stopped waiting (a slow download, a hung lock...).
+			outcome.logTail = await getTaskLogTail(client, upid, tailLines).catch(() => undefined);
 			const error = new ProxmoxTaskError(
 				`Task ${upid} was still running after ${Math.round(options.timeoutMs / 1000)} s. It continues on ${paths.node}; use the Task resource to follow it.`,
 				outcome,

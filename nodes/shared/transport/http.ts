@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { buildConnector, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 
 import { classifyTransportError, hostAndPort, markConnectionSetupFailure, TransportError } from './errors';
 import { Redactor } from './redact';
@@ -24,17 +24,18 @@ export interface PoolOptions {
 
 const DEFAULT_KEEP_ALIVE_MS = 4000;
 const MAX_POOLS = 64;
-const pools = new Map<string, Agent>();
+const pools = new Map<string, Dispatcher>();
 
 /**
  * The pool for one credential. `identity` distinguishes credentials (e.g. hosts + user); it is
  * hashed, so secrets may be part of it without being kept in clear.
  */
-export function getPool(identity: string, options: PoolOptions): Agent {
+export function getPool(identity: string, options: PoolOptions): Dispatcher {
 	const key = createHash('sha256')
 		.update(identity)
 		.update(tlsCacheKey(options.tls))
 		.update(String(options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS))
+		.update(proxyEnvironment())
 		.digest('hex');
 	const existing = pools.get(key);
 	if (existing) {
@@ -46,7 +47,7 @@ export function getPool(identity: string, options: PoolOptions): Agent {
 	const agent = createAgent(options);
 	pools.set(key, agent);
 	if (pools.size > MAX_POOLS) {
-		const [oldestKey, oldest] = pools.entries().next().value as [string, Agent];
+		const [oldestKey, oldest] = pools.entries().next().value as [string, Dispatcher];
 		pools.delete(oldestKey);
 		void oldest.close().catch(() => undefined);
 	}
@@ -60,17 +61,19 @@ export async function closeAllPools(): Promise<void> {
 	await Promise.all(all.map(async (agent) => await agent.close().catch(() => undefined)));
 }
 
-export function createAgent(options: PoolOptions): Agent {
-	const keepAlive = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS;
-	const baseConnect = buildConnector({
-		...tlsConnectionOptions(options.tls),
-		// A resumed TLS session carries no peer certificate to check against the pin: always
-		// do a full handshake when pinning.
-		...(options.tls.mode === 'fingerprint' ? { maxCachedSessions: 0 } : {}),
-		timeout: options.connectTimeoutMs ?? 10000,
-	});
-	const connect: buildConnector.connector = (connectOptions, callback) => {
-		baseConnect(connectOptions, (error, socket) => {
+/** The proxy settings of the environment (as n8n's own requests read them), part of a pool's identity. */
+export function proxyEnvironment(): string {
+	const env = process.env;
+	return [env.https_proxy ?? env.HTTPS_PROXY, env.http_proxy ?? env.HTTP_PROXY, env.no_proxy ?? env.NO_PROXY].map((value) => value ?? '').join('|');
+}
+
+/**
+ * Wraps a connector so a pinned certificate is checked on the TLS connection to the origin,
+ * also when that connection runs through a proxy's CONNECT tunnel.
+ */
+function pinChecking(connect: buildConnector.connector, tls: TlsSettings): buildConnector.connector {
+	return (connectOptions, callback) => {
+		connect(connectOptions, (error, socket) => {
 			if (error || !socket) {
 				// Failed before the socket was handed to undici: nothing of the request was written.
 				callback(markConnectionSetupFailure(error ?? new Error('connect failed')), null);
@@ -78,7 +81,7 @@ export function createAgent(options: PoolOptions): Agent {
 			}
 			if (connectOptions.protocol === 'https:') {
 				try {
-					verifyPinnedPeer(socket as TLSSocket, options.tls, `${connectOptions.hostname}:${connectOptions.port || 443}`);
+					verifyPinnedPeer(socket as TLSSocket, tls, `${connectOptions.hostname}:${connectOptions.port || 443}`);
 				} catch (pinError) {
 					socket.destroy();
 					callback(markConnectionSetupFailure(pinError as Error), null);
@@ -88,8 +91,31 @@ export function createAgent(options: PoolOptions): Agent {
 			callback(null, socket);
 		});
 	};
-	return new Agent({
+}
+
+/**
+ * A pooled agent that honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY (undici's EnvHttpProxyAgent,
+ * CONNECT tunnels). Direct connections use our connector; tunnelled ones get the same TLS
+ * options for the origin, and every pool checks the pin on the socket it is handed.
+ */
+export function createAgent(options: PoolOptions): Dispatcher {
+	const keepAlive = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS;
+	const originTls = {
+		...tlsConnectionOptions(options.tls),
+		// A resumed TLS session carries no peer certificate to check against the pin: always
+		// do a full handshake when pinning.
+		...(options.tls.mode === 'fingerprint' ? { maxCachedSessions: 0 } : {}),
+	};
+	const connectTimeout = options.connectTimeoutMs ?? 10000;
+	const connect = pinChecking(buildConnector({ ...originTls, timeout: connectTimeout }), options.tls);
+	return new EnvHttpProxyAgent({
 		connect,
+		// For tunnelled requests undici builds the origin's TLS connector from these.
+		requestTls: { ...originTls, timeout: connectTimeout },
+		factory: (origin, poolOptions) => {
+			const opts = poolOptions as Pool.Options;
+			return new Pool(origin, { ...opts, connect: pinChecking(opts.connect as buildConnector.connector, options.tls) });
+		},
 		connections: options.connections ?? 4,
 		keepAliveTimeout: keepAlive,
 		keepAliveMaxTimeout: keepAlive,

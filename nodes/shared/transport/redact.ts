@@ -51,6 +51,22 @@ export class Redactor {
 		return value;
 	}
 
+	/**
+	 * Deep copy of a JSON-like value with the values of secret-named fields masked (whatever
+	 * their value) and the known secrets masked in every other string.
+	 */
+	fields<T>(value: T, isSecretKey: (key: string) => boolean): T {
+		if (Array.isArray(value)) return value.map((entry) => this.fields(entry, isSecretKey)) as T;
+		if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+			const out: Record<string, unknown> = {};
+			for (const [key, entry] of Object.entries(value)) {
+				out[key] = isSecretKey(key) && entry !== null && entry !== undefined && entry !== '' ? REDACTED : this.fields(entry, isSecretKey);
+			}
+			return out as T;
+		}
+		return this.value(value);
+	}
+
 	headers(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
 		const out: Record<string, string | string[] | undefined> = {};
 		for (const [name, value] of Object.entries(headers)) {

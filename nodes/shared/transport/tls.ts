@@ -4,7 +4,7 @@
  * certificate's SHA-256 fingerprint (the value the Proxmox GUI shows), or — only as an explicit,
  * labelled choice — skip verification.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
 import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
@@ -125,10 +125,6 @@ export function normaliseFingerprint(value: string): string {
 		);
 	}
 	return hex.match(/../g)!.join(':');
-}
-
-export function fingerprintOfPem(pem: string): string {
-	return new X509Certificate(pem).fingerprint256.toUpperCase();
 }
 
 export function fingerprintOfDer(der: Buffer): string {

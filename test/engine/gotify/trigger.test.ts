@@ -107,9 +107,9 @@ describe('Gotify Trigger', () => {
 		await trigger.waitForEmit(1);
 		sim.cutStreams();
 		for (let i = 1; i <= 5; i++) post(`gap ${i}`);
-		await sim.waitForStreams(1, 5000);
+		await sim.waitForStreams(1, 20_000);
 		post('after');
-		await trigger.waitForEmit(7, 5000);
+		await trigger.waitForEmit(7, 20_000);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(texts(trigger.emitted)).toEqual(['before', 'gap 1', 'gap 2', 'gap 3', 'gap 4', 'gap 5', 'after']);
 	});
@@ -176,7 +176,7 @@ describe('Gotify Trigger', () => {
 		expect(trigger.staticData.lastId).toBe('1');
 		sim.cutStreams();
 		post('while away');
-		await trigger.waitForEmit(1, 5000);
+		await trigger.waitForEmit(1, 20_000);
 		expect(texts(trigger.emitted)).toEqual(['while away']);
 	});
 
@@ -188,15 +188,19 @@ describe('Gotify Trigger', () => {
 		await trigger.waitForEmit(1);
 		sim.freezeStreams();
 		post('during the freeze');
-		await trigger.waitForEmit(2, 5000);
+		await trigger.waitForEmit(2, 20_000);
 		expect(texts(trigger.emitted)).toEqual(['first', 'during the freeze']);
 	});
 
 	it('keeps a healthy stream: pongs answer its pings', async () => {
 		await startSim();
-		await start({ options: { deadAfterSeconds: 1 } });
+		// The trigger pings every third of the dead timer (1 s of 3 s): only a stall of 2 s would cut the stream.
+		await start({ options: { deadAfterSeconds: 3 } });
 		await sim.waitForStreams(1);
-		await new Promise((resolve) => setTimeout(resolve, 1600));
+		// Four pings span 4 s, longer than the dead timer: the stream lived on the pongs alone.
+		const deadline = Date.now() + 20_000;
+		while (sim.clientPings < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(sim.clientPings).toBeGreaterThanOrEqual(4);
 		expect(sim.requests.filter((request) => request.path === '/stream')).toHaveLength(1);
 	});
 
@@ -224,7 +228,7 @@ describe('Gotify Trigger', () => {
 		const trigger = await start();
 		await sim.waitForStreams(1);
 		sim.deleteClient(client.token);
-		const [error] = await trigger.waitForError(1, 5000);
+		const [error] = await trigger.waitForError(1, 20_000);
 		expect(error.message).toContain('401');
 		const count = sim.requests.length;
 		await new Promise((resolve) => setTimeout(resolve, 1500));

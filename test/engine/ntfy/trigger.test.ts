@@ -21,6 +21,15 @@ async function start(parameters: IDataObject, options: { staticData?: IDataObjec
 	return handle;
 }
 
+/** Polls until `check` holds (generous deadline: the machine may be busy). */
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
 const messages = (emitted: INodeExecutionData[][][]) => emitted.map((emit) => emit[0][0].json.message);
 
 afterEach(async () => {
@@ -87,9 +96,9 @@ describe('ntfy Trigger', () => {
 		await trigger.waitForEmit(1);
 		sim.cutStreams();
 		for (const text of ['gap 1', 'gap 2', 'gap 3']) sim.publishDirect(text === 'gap 2' ? 't2' : 't1', text);
-		await sim.waitForSubscribers(1, 5000);
+		await sim.waitForSubscribers(1, 20_000);
 		sim.publishDirect('t1', 'after');
-		await trigger.waitForEmit(5, 5000);
+		await trigger.waitForEmit(5, 20_000);
 		expect(messages(trigger.emitted)).toEqual(['before', 'gap 1', 'gap 2', 'gap 3', 'after']);
 		// The backlog is polled from the last id; the live stream itself asks for nothing old.
 		const streams = sim.requests.filter((request) => request.path.startsWith('/t1,t2/json'));
@@ -170,7 +179,7 @@ describe('ntfy Trigger', () => {
 		await sim.waitForSubscribers(1);
 		sim.cutStreams();
 		sim.publishDirect('t1', 'while away');
-		await trigger.waitForEmit(1, 5000);
+		await trigger.waitForEmit(1, 20_000);
 		expect(messages(trigger.emitted)).toEqual(['while away']);
 		expect(trigger.staticData.startedAt).toEqual(expect.any(Number));
 	});
@@ -183,16 +192,18 @@ describe('ntfy Trigger', () => {
 		await trigger.waitForEmit(1);
 		sim.freezeStreams();
 		sim.publishDirect('t1', 'sent into the void');
-		await sim.waitForSubscribers(1, 6000);
-		await trigger.waitForEmit(2, 3000);
+		await sim.waitForSubscribers(1, 20_000);
+		await trigger.waitForEmit(2, 20_000);
 		expect(messages(trigger.emitted)).toEqual(['first', 'sent into the void']);
 	});
 
 	it('keeps a healthy stream open through keepalives', async () => {
-		sim = await startNtfySimulator({ keepaliveMs: 300 });
-		await start({ topics: 't1', options: { deadAfterSeconds: 1 } });
+		// Keepalives every 0.5 s against a 3 s dead timer: only a stall of 2.5 s would cut the stream.
+		sim = await startNtfySimulator({ keepaliveMs: 500 });
+		await start({ topics: 't1', options: { deadAfterSeconds: 3 } });
 		await sim.waitForSubscribers(1);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
+		// Eight keepalives span 4 s, longer than the dead timer: the stream lived on keepalives alone.
+		await until(() => sim.keepalivesSent >= 8);
 		expect(sim.requests.filter((request) => request.path.startsWith('/t1/json') && !request.path.includes('poll=1'))).toHaveLength(1);
 	});
 
@@ -211,7 +222,7 @@ describe('ntfy Trigger', () => {
 		await sim.waitForSubscribers(1);
 		user.tokens.splice(0);
 		sim.cutStreams();
-		const [error] = await trigger.waitForError(1, 5000);
+		const [error] = await trigger.waitForError(1, 20_000);
 		expect(error.message).toContain('ntfy answered 401');
 		const attempts = sim.requests.length;
 		await new Promise((resolve) => setTimeout(resolve, 1500));

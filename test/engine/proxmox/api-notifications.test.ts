@@ -1,4 +1,5 @@
 /** API Call (schema catalogue) and Notification resources, the credential test, ticket auth and failover. */
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeListSearchResult } from 'n8n-workflow';
 
@@ -81,7 +82,7 @@ describe('Notification', () => {
 				targetName: 'n8n_hook',
 				url: 'http://127.0.0.1:9/webhook/proxmox',
 				httpMethod: 'post',
-				body: '{"title":{{ json title }}}',
+				body: '{"title":{{ json title }} }',
 				headers: { entry: [{ name: 'X-Token', value: '{{ secrets.token }}' }] },
 				secrets: { entry: [{ name: 'token', value: 'hook-secret-value' }] },
 				comment: 'from n8n',
@@ -99,12 +100,38 @@ describe('Notification', () => {
 
 		const tested = await runNode(NODE, { resource: 'notification', operation: 'testTarget', targetName: 'n8n_hook' } as never, { credentials, continueOnFail: true });
 		// Nothing listens on port 9: Proxmox reports the delivery error, which must surface.
-		expect(tested[0].json.sent ?? tested[0].json.error).toBeDefined();
+		expect(tested[0].json.sent).toBeUndefined();
+		expect(String(tested[0].json.error)).toMatch(/^could not notify via target\(s\): n8n_hook: /);
+		expect(tested[0].json.httpCode).toBe('500');
 
 		const [updated] = json(await run('notification', 'updateTarget', { targetType: 'webhook', targetName: 'n8n_hook', comment: 'changed', secrets: { entry: [{ name: 'token', value: 'hook-secret-value' }] } }));
 		expect(updated.comment).toBe('changed');
 		expect(json(await run('notification', 'deleteMatcher', { matcherName: 'n8n_errors' }))[0].deleted).toBe(true);
 		expect(json(await run('notification', 'deleteTarget', { targetType: 'webhook', targetName: 'n8n_hook' }))[0].deleted).toBe(true);
+	});
+
+	it('tests a target: Proxmox delivers "Test notification" to a listening webhook', async () => {
+		const received: Array<{ method?: string; url?: string; body: string }> = [];
+		const receiver = createHttpServer((request, response) => {
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () => {
+				received.push({ method: request.method, url: request.url, body: Buffer.concat(chunks).toString('utf8') });
+				response.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (receiver.address() as { port: number }).port;
+			await run('notification', 'createTarget', { targetType: 'webhook', targetName: 'n8n_live', url: `http://127.0.0.1:${port}/hook`, httpMethod: 'post', body: '{"title":{{ json title }},"severity":"{{ severity }}"}' });
+			const [tested] = json(await run('notification', 'testTarget', { targetName: 'n8n_live' }));
+			expect(tested).toEqual({ name: 'n8n_live', sent: true });
+			expect(received).toEqual([{ method: 'POST', url: '/hook', body: '{"title":"Test notification","severity":"info"}' }]);
+			await expect(run('notification', 'testTarget', { targetName: 'no_such_target' })).rejects.toThrow("could not notify via target(s): no_such_target: target 'no_such_target' does not exist");
+			await run('notification', 'deleteTarget', { targetType: 'webhook', targetName: 'n8n_live' });
+		} finally {
+			await new Promise((resolve) => receiver.close(resolve));
+		}
 	});
 
 	it('creates a Gotify target', async () => {
@@ -191,13 +218,16 @@ describe('tickets, CSRF and failover', () => {
 		expect(snap.json.success).toBe(true);
 	});
 
-	it('fails over a read that times out, but never resends a write that may have arrived', async () => {
+	it('fails over a read whose connection is reset, but never resends a write that may have arrived', async () => {
 		const second = await startSim({ nodes: ['pve1', 'pve2', 'pve3'] });
 		try {
 			const creds = tokenCredentials(sim, { hosts: `127.0.0.1:${sim.port}, 127.0.0.1:${second.port}`, tlsMode: 'insecure' });
 			sim.control.injectFault({ method: 'GET', path: '^/cluster/resources', kind: 'reset', times: 1 });
+			const secondBefore = second.requests.length;
 			const out = await runNode(NODE, { resource: 'vm', operation: 'getMany' } as never, { credentials: creds });
-			expect(out.length).toBeGreaterThan(0);
+			expect(out.map((item) => item.json.vmid)).toEqual(expect.arrayContaining([100, 101, 102, 103, 104, 105]));
+			// The reset read was answered by the second host.
+			expect(second.requests.slice(secondBefore).map((r) => r.url)).toContain('/api2/json/cluster/resources?type=vm');
 			second.control.injectFault({ method: 'POST', path: '/snapshot$', kind: 'reset', times: 1 });
 			sim.control.injectFault({ method: 'POST', path: '/snapshot$', kind: 'reset', times: 1 });
 			const result = await runNode(NODE, { resource: 'vm', operation: 'createSnapshot', guest: locator(103), snapname: 'once' } as never, { credentials: creds, continueOnFail: true });

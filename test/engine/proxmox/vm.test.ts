@@ -1,4 +1,4 @@
-import type { NodeApiError } from 'n8n-workflow';
+import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runNode, runNodeForResult } from '../../helpers/engine';
 import type { ProxmoxSimulator } from '../../simulators/proxmox';
@@ -91,8 +91,11 @@ describe('VM power and lifecycle', () => {
 		});
 		// PVE 8.1+ declares memory a property string ("[current=]<integer>").
 		expect(String((updated.json.config as Record<string, unknown>).memory)).toBe('2048');
+		expect(String((updated.json.config as Record<string, unknown>).scsi0)).toMatch(/,size=4G$/);
 		const [resized] = await vm('resize', { guest: locator(vmid), disk: 'scsi0', size: '+2G' });
-		expect(resized.json.vmid).toBe(vmid);
+		expect(resized.json).toMatchObject({ vmid, success: true, exitStatus: 'OK' });
+		const [afterResize] = await vm('get', { guest: locator(vmid) });
+		expect(String((afterResize.json.config as Record<string, unknown>).scsi0)).toMatch(/,size=6G$/);
 		const [clone] = await vm('clone', { guest: locator(vmid), newVmid: 0, cloneName: 'n8n-clone', full: true });
 		expect(clone.json.success).toBe(true);
 		const cloneId = Number(clone.json.vmid);
@@ -153,9 +156,9 @@ describe('guest agent', () => {
 		expect(ping.json.responding).toBe(true);
 		const [exec] = await vm('agentExec', { guest: locator(100), command: 'uname -a', execTimeout: 10 });
 		expect(exec.json.exitCode).toBe(0);
-		expect(typeof exec.json.stdout).toBe('string');
+		expect(exec.json.stdout).toBe('Linux web01 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 x86_64 GNU/Linux\n');
 		const [file] = await vm('agentFileRead', { guest: locator(100), file: '/etc/hostname' });
-		expect(typeof file.json.content).toBe('string');
+		expect(file.json).toMatchObject({ vmid: 100, file: '/etc/hostname', content: 'web01\n', truncated: false });
 	});
 
 	it('reports a VM without a running agent as an API error', async () => {
@@ -174,11 +177,22 @@ describe('AI tool use and dry run', () => {
 
 	it('allows reads and writes from an AI agent', async () => {
 		const out = await vm('getMany', { returnAll: true }, { asTool: true });
-		expect(out.length).toBeGreaterThan(3);
+		expect(out.map((item) => item.json.vmid)).toEqual(expect.arrayContaining([100, 101, 102, 103, 104, 105, 9000]));
+		const [snapshot] = await vm('createSnapshot', { guest: locator(105), snapname: 'from_ai' }, { asTool: true });
+		expect(snapshot.json).toMatchObject({ vmid: 105, success: true, exitStatus: 'OK' });
+		const snapshots = await vm('getSnapshots', { guest: locator(105) }, { asTool: true });
+		expect(snapshots.map((item) => item.json.name)).toContain('from_ai');
 	});
 
 	it('makes a forced shutdown destructive, a plain one not', async () => {
-		await expect(vm('shutdown', { guest: locator(103), forceStop: true }, { asTool: true })).rejects.toThrow(/Refused/);
+		await expect(vm('shutdown', { guest: locator(103), forceStop: true }, { asTool: true })).rejects.toThrow(
+			'Refused: "Shutdown a VM" (vm.shutdown) is destructive and this Proxmox tool does not allow destructive operations from AI.',
+		);
+		// The plain one is not refused (a dry run shows its class and request without shutting 103 down).
+		const [plain] = await vm('shutdown', { guest: locator(103), dryRun: true }, { asTool: true });
+		expect(plain.json).toMatchObject({ dryRun: true, safety: 'write', request: { method: 'POST', body: 'timeout=180' } });
+		const [forced] = await vm('shutdown', { guest: locator(103), forceStop: true, dryRun: true }, { asTool: true });
+		expect(forced.json).toMatchObject({ dryRun: true, safety: 'destructive', request: { method: 'POST', body: 'timeout=180&forceStop=1' } });
 	});
 
 	it('runs destructive operations from AI when the owner allows it', async () => {
@@ -247,11 +261,20 @@ describe('failures', () => {
 	});
 
 	it('turns a failed task into an error carrying the log tail, or an error item', async () => {
+		sim.control.failNextTask({ type: 'qmstart', id: '104', message: 'start failed: QEMU exited with code 1' });
+		const error = (await vm('start', { guest: locator(104) }).catch((e) => e)) as NodeOperationError;
+		expect(error.message).toBe('Task qmstart 104 failed: start failed: QEMU exited with code 1');
+		expect(error.description).toMatch(/^Task UPID:pve3:\S+ on pve3\nLast log lines:\n(.*\n)*TASK ERROR: start failed: QEMU exited with code 1$/);
+		sim.control.failNextTask({ type: 'qmstart', id: '104', message: 'start failed: QEMU exited with code 1' });
+		const result = await runNodeForResult(NODE, { resource: 'vm', operation: 'start', guest: locator(104) } as never, { credentials, continueOnFail: true });
+		const [item] = result.output('Node');
+		expect(item.json.error).toBe('Task qmstart 104 failed: start failed: QEMU exited with code 1');
+		expect(item.json.task).toMatchObject({ type: 'qmstart', id: '104', status: 'stopped', success: false, exitStatus: 'start failed: QEMU exited with code 1' });
+		expect((item.json.task as { logTail: string[] }).logTail.at(-1)).toBe('TASK ERROR: start failed: QEMU exited with code 1');
 		sim.control.lockGuest(101, 'backup');
 		try {
-			const result = await runNodeForResult(NODE, { resource: 'vm', operation: 'start', guest: locator(101) } as never, { credentials, continueOnFail: true });
-			const [item] = result.output('Node');
-			expect(item.json.error).toMatch(/locked|lock/i);
+			const locked = await runNodeForResult(NODE, { resource: 'vm', operation: 'start', guest: locator(101) } as never, { credentials, continueOnFail: true });
+			expect(locked.output('Node')[0].json.error).toBe('VM 101 is locked (backup)');
 		} finally {
 			sim.control.lockGuest(101, null);
 		}

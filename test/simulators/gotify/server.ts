@@ -72,6 +72,8 @@ export class GotifySimulator {
 	readonly clients: GotifyClient[] = [];
 	readonly messages: GotifyMessage[] = [];
 	readonly requests: RecordedRequest[] = [];
+	/** Pings received from stream clients (what keeps a healthy stream open). */
+	clientPings = 0;
 	private readonly streams = new Set<Stream>();
 	private readonly sockets = new Set<Socket>();
 	private readonly injected: Array<{ status: number; body: string; headers: Record<string, string> }> = [];
@@ -473,7 +475,10 @@ export class GotifySimulator {
 		ws.on('pong', extend);
 		// The server reads and discards client frames; frames over 64 bytes close the connection (1009).
 		ws.on('message', extend);
-		ws.on('ping', extend);
+		ws.on('ping', () => {
+			this.clientPings++;
+			extend();
+		});
 		ws.on('close', () => this.forget(stream));
 		ws.on('error', () => this.forget(stream));
 		this.streams.add(stream);

@@ -78,6 +78,8 @@ const DISALLOWED = new Set(['docs', 'static', 'file', 'app', 'metrics', 'account
 export class NtfySimulator {
 	readonly store = new MessageStore();
 	readonly requests: RecordedRequest[] = [];
+	/** Keepalive lines sent to subscribers. */
+	keepalivesSent = 0;
 	/** E-mails the server would have sent (with `smtp: true`). */
 	readonly emails: Array<{ to: string; message: NtfyMessage }> = [];
 	private readonly subscribers = new Set<Subscriber>();
@@ -447,7 +449,9 @@ export class NtfySimulator {
 			frozen: false,
 			ip,
 			keepalive: setInterval(() => {
-				if (!subscriber.frozen) response.write(encode(format, { id: randomId(), time: Math.floor(Date.now() / 1000), event: 'keepalive', topic: rawTopics }));
+				if (subscriber.frozen) return;
+				this.keepalivesSent++;
+				response.write(encode(format, { id: randomId(), time: Math.floor(Date.now() / 1000), event: 'keepalive', topic: rawTopics }));
 			}, this.options.keepaliveMs ?? 45000),
 		};
 		this.subscribers.add(subscriber);

@@ -54,6 +54,8 @@ export interface ProxmoxSimulator {
 	control: SimulatorControl;
 	/** Milliseconds from call to listening. */
 	startupMs: number;
+	/** Every request as it arrived on the wire: method and raw request target (path and query), in order. */
+	requests: Array<{ method: string; url: string }>;
 	close(): Promise<void>;
 }
 
@@ -112,6 +114,10 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		// A port already in use must not leave the world's timers running.
 		if (!listening) world.timers.close();
 	}
+	const requests: Array<{ method: string; url: string }> = [];
+	endpoint.server.prependListener('request', (req: { method?: string; url?: string }) => {
+		requests.push({ method: req.method ?? '', url: req.url ?? '' });
+	});
 	const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
 	return {
 		url: `https://${hostForUrl}:${endpoint.port}`,
@@ -125,6 +131,7 @@ export async function startProxmoxSimulator(options: ProxmoxSimulatorOptions = {
 		password: DEFAULT_ROOT_PASSWORD,
 		control,
 		startupMs: Date.now() - started,
+		requests,
 		async close() {
 			world.timers.close();
 			await endpoint.close();

@@ -1,6 +1,6 @@
 import { correlationKey } from '../../../nodes/shared/events';
 import { guiLink } from '../../../nodes/ProxmoxTrigger/common';
-import { selectNewTasks, taskEvent, taskEventType, TASK_WINDOW_SECONDS, type ClusterTask } from '../../../nodes/ProxmoxPollTrigger/tasks';
+import { fromPbsTask, pbsListSince, pbsTaskStore, selectNewTasks, taskEvent, taskEventType, TASK_WINDOW_SECONDS, type ClusterTask } from '../../../nodes/ProxmoxPollTrigger/tasks';
 
 const task = (node: string, start: number, end: number | undefined, type = 'qmstart', id = '100', status = 'OK'): ClusterTask => {
 	const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
@@ -75,7 +75,7 @@ describe('task events', () => {
 
 describe('push registration names', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { registrationNames, matcherRules, pveshCommands } = require('../../../nodes/shared/proxmox/notificationWebhook') as typeof import('../../../nodes/shared/proxmox/notificationWebhook');
+	const { registrationNames, matcherRules, manualCommands } = require('../../../nodes/shared/proxmox/notificationWebhook') as typeof import('../../../nodes/shared/proxmox/notificationWebhook');
 
 	it('identify the workflow, keep production and the editor\'s test URL apart, and are stable', () => {
 		const production = registrationNames('aBc123XyZ', 'node-1', 'https://n8n.example/webhook/abc/webhook');
@@ -94,9 +94,49 @@ describe('push registration names', () => {
 	});
 
 	it('quotes the URL and rules for the shell in the pvesh commands', () => {
-		const text = pveshCommands({ endpoint: 'n8n-x', matcher: 'n8n-x-m' }, "https://h/webhook/a'b", { severities: ['error'], types: [], fields: [{ mode: 'regex', field: 'hostname', value: '^pve.*$' }] });
+		const text = manualCommands({ endpoint: 'n8n-x', matcher: 'n8n-x-m' }, "https://h/webhook/a'b", { severities: ['error'], types: [], fields: [{ mode: 'regex', field: 'hostname', value: '^pve.*$' }] });
 		expect(text).toContain("--url 'https://h/webhook/a'\\''b'");
 		expect(text).toContain("--match-severity 'error' --match-field 'regex:hostname=^pve.*$'");
 		expect(text).toContain('$(printf %s "$N8N_SECRET" | base64 -w0)');
+	});
+});
+
+describe('PBS tasks', () => {
+	const now = 1_800_000_000;
+
+	it('names PBS jobs as PBS notifications do, and a received backup as the per-guest backup event', () => {
+		expect(taskEventType('garbage_collection', false, 'pbs')).toBe('gc.failed');
+		expect(taskEventType('verificationjob', false, 'pbs')).toBe('verify.failed');
+		expect(taskEventType('verify_snapshot', true, 'pbs')).toBe('verify.finish');
+		expect(taskEventType('prunejob', false, 'pbs')).toBe('prune.failed');
+		expect(taskEventType('syncjob', false, 'pbs')).toBe('sync.failed');
+		expect(taskEventType('backup', false, 'pbs')).toBe('backup.guest.failed');
+		expect(taskEventType('reader', false, 'pbs')).toBe('task.failed');
+		// PVE names are not PBS names: qmstart on PBS is just a task.
+		expect(taskEventType('qmstart', true, 'pbs')).toBe('task.end');
+	});
+
+	it('reads the datastore from the worker ID', () => {
+		expect(pbsTaskStore('garbage_collection', 'backup')).toBe('backup');
+		expect(pbsTaskStore('verificationjob', 'backup:v-weekly')).toBe('backup');
+		expect(pbsTaskStore('backup', 'backup:ns1/vm/100')).toBe('backup');
+		expect(pbsTaskStore('syncjob', 'offsite:backup:local::pull-offsite')).toBe('local');
+		expect(pbsTaskStore('diskinit', 'sdb')).toBeUndefined();
+	});
+
+	it('reads a PBS task list entry into the PVE shape, with the guest of a backup', () => {
+		const upid = 'UPID:pbs:000003E8:00000064:00000000:6B4A1B00:backup:backup\\x3avm-100:root@pam!sim:';
+		const entry = fromPbsTask({ upid, node: 'pbs', worker_type: 'backup', worker_id: 'backup:vm/100', user: 'root@pam!sim', starttime: now - 60, endtime: now, status: 'unexpected EOF' });
+		expect(entry).toEqual({ upid, node: 'pbs', type: 'backup', id: 'backup:vm/100', user: 'root@pam!sim', starttime: now - 60, endtime: now, status: 'unexpected EOF' });
+		const event = taskEvent(entry as ClusterTask & { endtime: number; status: string }, 'https://pbs:8007', undefined, 'pbs').event as Record<string, unknown>;
+		expect(event).toMatchObject({ type: 'backup.guest.failed', storage: 'backup', vmid: 100, guestType: 'qemu', key: `proxmox:task:${upid}` });
+	});
+
+	it('asks PBS for tasks since below the window and below the oldest running task', () => {
+		expect(pbsListSince(undefined, now, 0)).toBe(now - 7 * 86400);
+		expect(pbsListSince({ high: now, seen: {} }, now, 0)).toBe(now - TASK_WINDOW_SECONDS);
+		expect(pbsListSince({ high: now, seen: {}, running: now - 5 * 3600 }, now, 0)).toBe(now - 5 * 3600);
+		const running = selectNewTasks([task('pbs', now - 9000, undefined, 'garbage_collection', 'backup'), task('pbs', now - 100, now - 50)], { high: now - 200, seen: {} }, { nowSeconds: now, includeSeconds: 0 });
+		expect(running.cursor.running).toBe(now - 9000);
 	});
 });

@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiPath } from '../../../shared/proxmox';
+import { apiPath, storageIdProblem } from '../../../shared/proxmox';
 import { resolveNodeName } from '../../helpers/guests';
 import { locatorValue, type OperationContext } from '../types';
 
@@ -9,7 +9,7 @@ export function backupVolume(ctx: OperationContext): { node: string; storage: st
 	const node = resolveNodeName(ctx);
 	const volume = locatorValue(ctx, 'volume');
 	const storage = volume.split(':')[0];
-	if (!storage || !volume.includes(':')) {
+	if (!storage || !volume.includes(':') || storageIdProblem(storage)) {
 		throw new NodeOperationError(ctx.fn.getNode(), `"${volume}" is not a volume ID (storage:backup/file)`, { itemIndex: ctx.itemIndex });
 	}
 	return { node, storage, volume, path: `${apiPath`/nodes/${node}/storage/${storage}/content`}/${encodeURIComponent(volume)}` };

@@ -21,6 +21,7 @@ export const restore: ProxmoxOperation = {
 	description:
 		'Restores a backup archive as a new guest (next free or given VMID) or over an existing guest (which is replaced, destructive). Inputs: target node, backup volume ID, target VMID mode, optional target storage. Returns the task result.',
 	safety: 'write',
+	safetyRule: 'destructive over an existing guest',
 	safetyFor: (ctx) => (ctx.fn.getNodeParameter('target', ctx.itemIndex, 'new') === 'existing' ? 'destructive' : 'write'),
 	startsTask: true,
 	properties: [

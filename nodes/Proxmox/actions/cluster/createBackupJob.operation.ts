@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { retentionSafety } from '../../helpers/configSafety';
+import { readExtraParameters } from '../../helpers/results';
 import type { ProxmoxOperation } from '../types';
 import { createJobFields, jobParams } from './backupJobs';
 
@@ -9,6 +11,9 @@ export const createBackupJob: ProxmoxOperation = {
 	action: 'Create a backup job',
 	description: 'Creates a scheduled backup job. Inputs: schedule (e.g. 21:00), storage, selection (all guests or VMIDs), mode. Returns the created job.',
 	safety: 'write',
+	// A retention in the additional parameters deletes older backups at the next run.
+	safetyFor: (ctx) => retentionSafety(readExtraParameters(ctx)),
+	safetyRule: 'destructive with `prune-backups` in the additional parameters',
 	properties: createJobFields,
 	async execute(ctx) {
 		const before = new Set(((await ctx.client.get<IDataObject[]>('/cluster/backup')) ?? []).map((job) => job.id));

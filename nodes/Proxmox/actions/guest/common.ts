@@ -96,6 +96,7 @@ export interface GuestActionSpec {
 	params?: (ctx: OperationContext) => ProxmoxParams;
 	method?: 'POST' | 'PUT' | 'DELETE';
 	safetyFor?: ProxmoxOperation['safetyFor'];
+	safetyRule?: string;
 }
 
 /** An operation that sends one write for a guest and (usually) starts a task. */
@@ -107,6 +108,7 @@ export function guestAction(kind: GuestKind, spec: GuestActionSpec): ProxmoxOper
 		description: spec.description,
 		safety: spec.safety,
 		safetyFor: spec.safetyFor,
+		safetyRule: spec.safetyRule,
 		startsTask: true,
 		properties: [guestLocator(kind), ...(spec.properties ?? [])],
 		async execute(ctx) {
@@ -176,6 +178,7 @@ export function shutdownAction(kind: GuestKind): ProxmoxOperation {
 			timeout: ctx.fn.getNodeParameter('shutdownTimeout', ctx.itemIndex, 180) as number,
 			forceStop: (ctx.fn.getNodeParameter('forceStop', ctx.itemIndex, false) as boolean) || undefined,
 		}),
+		safetyRule: 'destructive with "Force Stop After Timeout"',
 		safetyFor: (ctx) => ((ctx.fn.getNodeParameter('forceStop', ctx.itemIndex, false) as boolean) ? 'destructive' : 'write'),
 	});
 }

@@ -2,6 +2,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { apiPath, type ProxmoxParams } from '../../../shared/proxmox';
+import { configChangeSafety, createSafety, sizeKeysOf } from '../../helpers/configSafety';
 import { resolveGuest, resolveNodeName, type GuestKind } from '../../helpers/guests';
 import { extraParameterFields, readExtraParameters, taskOrResult } from '../../helpers/results';
 import { guestLocator, nodeLocator } from '../common.descriptions';
@@ -58,6 +59,9 @@ export function guestCreate(kind: GuestKind): ProxmoxOperation {
 				? 'Creates a VM on a node. Inputs: node; optional VMID (next free if 0), name, memory, cores, disk, network, ISO. Returns the task result and the new VMID.'
 				: 'Creates a container from a template volume on a node. Inputs: node, template; optional VMID (next free if 0), hostname, root disk, memory, cores, network. Returns the task result and the new VMID.',
 		safety: 'write',
+		// "force" in the additional parameters overwrites an existing guest.
+		safetyFor: (ctx) => createSafety(readExtraParameters(ctx)),
+		safetyRule: 'destructive with `force` in the additional parameters (overwrites a guest)',
 		startsTask: true,
 		properties: [nodeLocator(), vmidField, ...specific, { displayName: 'Start After Creation', name: 'start', type: 'boolean', default: false, description: 'Whether to start the guest once created' }, extraParameterFields(kind === 'qemu' ? 'VM' : 'container')],
 		async execute(ctx) {
@@ -124,14 +128,33 @@ export function guestClone(kind: GuestKind): ProxmoxOperation {
 	};
 }
 
+/** Update Config's parameters: options to set plus `delete` for the options to remove. */
+function configParams(ctx: OperationContext): ProxmoxParams {
+	const params = readExtraParameters(ctx);
+	const remove = (ctx.fn.getNodeParameter('deleteOptions', ctx.itemIndex, '') as string)
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	if (remove.length) params.delete = remove.join(',');
+	return params;
+}
+
 export function guestUpdateConfig(kind: GuestKind): ProxmoxOperation {
 	const noun = RESOURCE_NOUN[kind];
 	return {
 		value: 'updateConfig',
 		name: 'Update Config',
 		action: `Update a ${noun} configuration`,
-		description: `Changes configuration options of a ${noun} (e.g. memory, cores, name, tags, onboot, description) and/or removes options. Inputs: VMID or name, options as name/value pairs. Returns the new configuration.`,
+		description: `Changes configuration options of a ${noun} (e.g. memory, cores, name, tags, onboot, description) and/or removes options. Inputs: VMID or name, options as name/value pairs. Returns the new configuration. Removing, replacing or adding disks${kind === 'lxc' ? ' or mount points' : ''} and lowering memory or CPUs is destructive.`,
 		safety: 'write',
+		safetyRule: 'destructive when it removes, replaces or adds a disk or mount point, or lowers memory, swap or CPUs',
+		async safetyFor(ctx) {
+			const params = configParams(ctx);
+			const verdict = configChangeSafety(kind, params);
+			if (verdict !== 'write' || !sizeKeysOf(kind, params).length) return verdict;
+			const guest = await resolveGuest(ctx, kind);
+			return configChangeSafety(kind, params, (await ctx.client.get<Record<string, unknown>>(`${guest.base}/config`)) ?? {});
+		},
 		properties: [
 			guestLocator(kind),
 			{ ...extraParameterFields(kind === 'qemu' ? 'VM configuration' : 'container configuration'), displayName: 'Options to Set' },
@@ -139,12 +162,7 @@ export function guestUpdateConfig(kind: GuestKind): ProxmoxOperation {
 		],
 		async execute(ctx) {
 			const guest = await resolveGuest(ctx, kind);
-			const params = readExtraParameters(ctx);
-			const remove = (ctx.fn.getNodeParameter('deleteOptions', ctx.itemIndex, '') as string)
-				.split(',')
-				.map((s) => s.trim())
-				.filter(Boolean);
-			if (remove.length) params.delete = remove.join(',');
+			const params = configParams(ctx);
 			await ctx.client.put(`${guest.base}/config`, params);
 			const config = await ctx.client.get<IDataObject>(`${guest.base}/config`);
 			return { ...guestSummary(guest), config };

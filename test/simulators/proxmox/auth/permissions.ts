@@ -64,8 +64,25 @@ function checkPve(check: unknown[], id: Identity, access: AccessStore, params: P
 	}
 }
 
-/** Evaluates a PBS permission object (`{path:[..], privs:[..], partial}` / `{or:[..]}` / `{and:[..]}`). */
+/**
+ * Evaluates a PBS permission object as proxmox-router's check_api_permission does (permission.rs):
+ * `{path:[..], privs:[..], partial}` (inside `{check: …}`), `{or:[..]}`, `{and:[..]}`,
+ * `{userParam: name}` (the parameter must equal the authenticated id, so a token never matches),
+ * `{user: …}`.
+ */
 function checkPbs(check: Record<string, unknown>, id: Identity, access: AccessStore, params: Params): void {
+	if (check.check && typeof check.check === 'object') {
+		checkPbs(check.check as Record<string, unknown>, id, access, params);
+		return;
+	}
+	if (typeof check.userParam === 'string') {
+		if (String(params[check.userParam] ?? '') !== id.authId) throw forbidden('pbs', '');
+		return;
+	}
+	if (typeof check.user === 'string') {
+		if (check.user !== 'world' && check.user !== 'all' && check.user !== id.authId) throw forbidden('pbs', '');
+		return;
+	}
 	if (Array.isArray(check.or)) {
 		let first: unknown;
 		for (const sub of check.or) {
@@ -98,7 +115,9 @@ export function enforcePermissions(product: Product, info: MethodInfo, id: Ident
 	if (!perms) throw forbidden(product, 'user != root@pam');
 	if (perms.user === 'all' || perms.user === 'anybody') return;
 	if (perms.user === 'root@pam') throw forbidden(product, 'user != root@pam');
-	const check = perms.check;
+	// PBS permissions may also be a top-level `{or: […]}` / `{and: […]}` (e.g. the token endpoints).
+	const pbsTree = perms as Record<string, unknown>;
+	const check = perms.check ?? (product === 'pbs' && (Array.isArray(pbsTree.or) || Array.isArray(pbsTree.and)) ? pbsTree : undefined);
 	if (!check) throw forbidden(product, '');
 	if (product === 'pve' && Array.isArray(check)) checkPve(check, id, access, params);
 	else if (product === 'pbs' && !Array.isArray(check)) checkPbs(check, id, access, params);

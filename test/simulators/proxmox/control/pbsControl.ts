@@ -45,6 +45,7 @@ export function pbsControl(world: PbsWorld): SimulatorControl {
 		async emitNotification(e) {
 			await world.notify.emit({ title: e.title ?? `${e.type} notification`, message: e.message ?? '', severity: e.severity ?? 'info', timestamp: world.clock.now(), fields: { type: e.type, hostname: world.localNode, ...(e.fields ?? {}) } });
 		},
+		holdTimers: () => world.timers.hold(),
 		getState() {
 			return {
 				product: 'pbs',

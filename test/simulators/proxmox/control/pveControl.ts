@@ -153,6 +153,7 @@ export function pveControl(world: PveWorld): SimulatorControl {
 			const d = defaults[e.type] ?? { title: `${e.type} notification`, severity: 'info' as const };
 			await world.notify.emit({ title: e.title ?? d.title, message: e.message ?? d.title, severity: e.severity ?? d.severity, timestamp: world.clock.now(), fields });
 		},
+		holdTimers: () => world.timers.hold(),
 		getState() {
 			return {
 				product: 'pve',

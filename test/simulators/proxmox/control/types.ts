@@ -37,4 +37,6 @@ export interface SimulatorControl {
 	requestCounts(): Record<string, number>;
 	resetRequestCounts(): void;
 	getState(): Record<string, unknown>;
+	/** Holds scheduled reactions (HA, fencing, task steps) until the returned function is called; see Timers.hold. */
+	holdTimers(): () => void;
 }

@@ -136,19 +136,28 @@ export function registerAccess<W extends WorldBase>(reg: HandlerRegistry<W>): vo
 		if (!u) throw new ApiError(500, `no such user ('${call.params.userid}')`);
 		return [...u.tokens.values()].map((t) => tokenEntry(call.world, u.userid, t)).map((x) => JSON.parse(JSON.stringify(x)));
 	});
-	reg.on('POST', '/access/users/{userid}/token/{tokenid}', (call) => {
+	// PVE names the variable {tokenid}, PBS {token-name} (PBS: src/api2/access/user.rs).
+	const tokenName = (call: Call<W>) => String(call.params.tokenid ?? call.params['token-name']);
+	const createTokenHandler = (call: Call<W>) => {
 		const userid = String(call.params.userid);
 		if (!call.world.access.users.get(userid)) throw new ApiError(500, `no such user ('${userid}')`);
-		const id = String(call.params.tokenid);
+		const id = tokenName(call);
 		if (call.world.access.users.get(userid)?.tokens.has(id)) throw new ApiError(500, `Token already exists.`);
 		const t = call.world.access.createToken(userid, id, { privsep: call.params.privsep === undefined ? true : call.params.privsep === 1, expire: Number(call.params.expire ?? 0), comment: call.params.comment as string | undefined });
+		// PBS answers `{tokenid, value}` (proxmox-backup src/api2/access/user.rs, generate_token);
+		// PVE `{full-tokenid, info, value}` (PVE::API2::User, generate_token).
+		if (call.world.product === 'pbs') return { tokenid: `${userid}!${id}`, value: t.secret };
 		return { 'full-tokenid': `${userid}!${id}`, info: { privsep: t.privsep, expire: t.expire }, value: t.secret };
-	});
-	reg.on('DELETE', '/access/users/{userid}/token/{tokenid}', (call) => {
+	};
+	const deleteTokenHandler = (call: Call<W>) => {
 		const u = call.world.access.users.get(String(call.params.userid));
-		if (!u?.tokens.delete(String(call.params.tokenid))) throw new ApiError(500, `no such token '${call.params.tokenid}' for user '${call.params.userid}'`);
+		if (!u?.tokens.delete(tokenName(call))) throw new ApiError(500, `no such token '${tokenName(call)}' for user '${call.params.userid}'`);
 		return null;
-	});
+	};
+	for (const template of ['/access/users/{userid}/token/{tokenid}', '/access/users/{userid}/token/{token-name}']) {
+		reg.on('POST', template, createTokenHandler);
+		reg.on('DELETE', template, deleteTokenHandler);
+	}
 	reg.on('POST', '/access/users', (call) => {
 		const userid = String(call.params.userid);
 		if (call.world.access.users.has(userid)) throw new ApiError(500, `create user failed: user '${userid}' already exists`);

@@ -2,12 +2,15 @@
 export class Timers {
 	private readonly handles = new Set<NodeJS.Timeout>();
 	private closed = false;
+	/** While held, `after` callbacks that come due wait here (in due order) until release. */
+	private held: Array<() => void> | null = null;
 
 	after(ms: number, fn: () => void): NodeJS.Timeout | undefined {
 		if (this.closed) return undefined;
 		const handle = setTimeout(() => {
 			this.handles.delete(handle);
-			fn();
+			if (this.held) this.held.push(fn);
+			else fn();
 		}, Math.max(0, ms));
 		this.handles.add(handle);
 		return handle;
@@ -34,8 +37,23 @@ export class Timers {
 		});
 	}
 
+	/**
+	 * Holds the world's scheduled reactions (HA restarts, fencing, task steps) so a test can look at
+	 * the state between an event and the reaction, however slow the machine; the returned function
+	 * releases them, running those that came due meanwhile.
+	 */
+	hold(): () => void {
+		this.held ??= [];
+		return () => {
+			const due = this.held ?? [];
+			this.held = null;
+			for (const fn of due) if (!this.closed) fn();
+		};
+	}
+
 	close(): void {
 		this.closed = true;
+		this.held = null;
 		for (const h of this.handles) {
 			clearTimeout(h);
 			clearInterval(h);

@@ -12,15 +12,18 @@ const ARRAY_KEYS = new Set(['header', 'mailto', 'mailto-user', 'target', 'match-
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-/** What GET shows of an endpoint: secrets by name only, tokens and passwords never. */
-function publicView(e: Endpoint, cfg: NotificationConfig): Record<string, unknown> {
+/**
+ * What GET shows of an endpoint: secrets by name only, tokens and passwords never. PVE's perl API
+ * answers booleans as 1/0; PBS serialises proxmox-notify's `bool` fields as JSON true/false.
+ */
+function publicView(e: Endpoint, cfg: NotificationConfig, product: WorldBase['product'] = 'pve'): Record<string, unknown> {
 	const out: Record<string, unknown> = { ...e };
 	delete out.type;
 	if (e.type === 'webhook') {
 		const names = Object.keys(cfg.secretsOf(e.name));
 		if (names.length) out.secret = names.map((n) => `name=${n}`);
 	}
-	for (const [k, v] of Object.entries(out)) if (typeof v === 'boolean') out[k] = v ? 1 : 0;
+	if (product === 'pve') for (const [k, v] of Object.entries(out)) if (typeof v === 'boolean') out[k] = v ? 1 : 0;
 	return out;
 }
 
@@ -58,7 +61,7 @@ export function registerNotifications<W extends NotifyWorld>(reg: HandlerRegistr
 	reg.on('GET', base, () => ['endpoints', 'matcher-fields', 'matcher-field-values', 'matchers', 'targets'].map((name) => ({ name })));
 	reg.on('GET', `${base}/endpoints`, () => TYPES.map((name) => ({ name })));
 	for (const type of TYPES) {
-		reg.on('GET', `${base}/endpoints/${type}`, (call) => [...cfg(call).endpoints.values()].filter((e) => e.type === type).map((e) => publicView(e, cfg(call))));
+		reg.on('GET', `${base}/endpoints/${type}`, (call) => [...cfg(call).endpoints.values()].filter((e) => e.type === type).map((e) => publicView(e, cfg(call), call.world.product)));
 		reg.on('POST', `${base}/endpoints/${type}`, (call) => {
 			const name = String(call.params.name);
 			if (cfg(call).endpoints.has(name) || cfg(call).matchers.has(name)) throw new ApiError(500, `could not create ${type} endpoint: ${type} '${name}' already exists`);
@@ -74,7 +77,7 @@ export function registerNotifications<W extends NotifyWorld>(reg: HandlerRegistr
 			if (!e || e.type !== type) throw new ApiError(404, `${type} endpoint '${call.params.name}' not found`);
 			return e;
 		};
-		reg.on('GET', `${base}/endpoints/${type}/{name}`, (call) => ({ ...publicView(one(call), cfg(call)), digest: 'c'.repeat(64) }));
+		reg.on('GET', `${base}/endpoints/${type}/{name}`, (call) => ({ ...publicView(one(call), cfg(call), call.world.product), digest: 'c'.repeat(64) }));
 		reg.on('PUT', `${base}/endpoints/${type}/{name}`, (call) => {
 			const e = one(call);
 			applyProps(e, call.params);
@@ -104,7 +107,7 @@ export function registerNotifications<W extends NotifyWorld>(reg: HandlerRegistr
 		if (!result.ok) throw new ApiError(500, `could not notify via target(s): ${name}: ${result.error}`);
 		return null;
 	});
-	reg.on('GET', `${base}/matchers`, (call) => [...cfg(call).matchers.values()].map((m) => publicView(m as unknown as Endpoint, cfg(call))));
+	reg.on('GET', `${base}/matchers`, (call) => [...cfg(call).matchers.values()].map((m) => publicView(m as unknown as Endpoint, cfg(call), call.world.product)));
 	reg.on('POST', `${base}/matchers`, (call) => {
 		const name = String(call.params.name);
 		if (cfg(call).matchers.has(name)) throw new ApiError(500, `could not create matcher: matcher '${name}' already exists`);
@@ -122,7 +125,7 @@ export function registerNotifications<W extends NotifyWorld>(reg: HandlerRegistr
 		if (!m) throw new ApiError(404, `matcher '${call.params.name}' not found`);
 		return m;
 	};
-	reg.on('GET', `${base}/matchers/{name}`, (call) => ({ ...publicView(matcher(call) as unknown as Endpoint, cfg(call)), digest: 'd'.repeat(64) }));
+	reg.on('GET', `${base}/matchers/{name}`, (call) => ({ ...publicView(matcher(call) as unknown as Endpoint, cfg(call), call.world.product), digest: 'd'.repeat(64) }));
 	reg.on('PUT', `${base}/matchers/{name}`, (call) => {
 		const m = matcher(call);
 		applyProps(m as unknown as Record<string, unknown>, call.params);

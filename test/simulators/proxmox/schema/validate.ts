@@ -121,7 +121,11 @@ export function checkValue(schema: ParamSchema, raw: RawValue, product: Product)
 		if (err) return { error: err };
 	}
 	if (schema.format && typeof schema.format === 'object') {
-		const err = checkPropertyString(schema.format, text, product);
+		// PVE dumps a property-string format as a map of keys; PBS (proxmox-schema
+		// `ApiStringFormat::PropertyString(&ObjectSchema)`) as an object schema with `properties`.
+		const format = schema.format as Record<string, unknown>;
+		const keys = format.type === 'object' && format.properties && typeof format.properties === 'object' ? (format.properties as Record<string, ParamSchema>) : (schema.format as Record<string, ParamSchema>);
+		const err = checkPropertyString(keys, text, product);
 		if (err) return { error: err };
 	}
 	return { value: text };

@@ -3,6 +3,15 @@ import { matcherMatches } from '../notifications/matcher';
 import { call, pbsToken, pveToken, waitTask } from './rawClient';
 import { receiver } from './receiver';
 
+/** Polls until `check` holds (generous deadline: the machine may be busy). */
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const BODY = '{"title":{{ json title }},"message":{{ json message }},"severity":{{ json severity }},"timestamp":{{ timestamp }},"fields":{{ json fields }},"q":"{{ url-encode title }}","e":"{{ escape severity }}"}';
 
@@ -64,22 +73,22 @@ describe('PVE notifications', () => {
 	it('does not send successful backups to an error-only matcher, but scheduled jobs carry job-id', async () => {
 		// Each match-severity entry is its own rule (mode all): both severities go in one entry.
 		await call(sim, 'PUT', '/cluster/notifications/matchers/backup-errors', { token, form: { 'match-severity': 'error,info' } });
-		const next = hook.next();
+		const receivedBefore = hook.received.length;
 		const upids = sim.control.runBackupJob('backup-daily');
-		const [upid] = upids.filter((u) => u.includes(':pve2:'));
-		await waitTask(sim, token, upid);
-		const body = JSON.parse((await next).body);
-		// The other nodes' runs notify too; let them finish before the next test counts deliveries.
-		for (const u of upids) await waitTask(sim, token, u);
-		const sent = () => (sim.control.getState().notificationsSent as unknown[]).length;
-		const deadline = Date.now() + 10000;
-		let last = -1;
-		while (Date.now() < deadline && sent() !== last) {
-			last = sent();
-			await new Promise((res) => setTimeout(res, 200));
+		const nodes = upids.map((upid) => upid.split(':')[1]);
+		expect(nodes.length).toBeGreaterThan(1);
+		for (const upid of upids) await waitTask(sim, token, upid);
+		// Every node's run notifies n8n (this matcher) and mail-to-root (the default matcher): wait for
+		// all of them, so none lands in the next test.
+		const sent = () => sim.control.getState().notificationsSent as Array<{ target: string; title: string }>;
+		const expected = nodes.flatMap((node) => ['n8n', 'mail-to-root'].map((target) => ({ target, title: `vzdump backup status (${node}.sim.local): backup successful` })));
+		await until(() => expected.every((entry) => sent().some((s) => s.target === entry.target && s.title === entry.title)));
+		const bodies = hook.received.slice(receivedBefore).map((request) => JSON.parse(request.body));
+		expect(bodies.map((body) => body.fields.hostname).sort()).toEqual([...nodes].sort());
+		for (const body of bodies) {
+			expect(body.fields['job-id']).toBe('backup-daily');
+			expect(body.severity).toBe('info');
 		}
-		expect(body.fields['job-id']).toBe('backup-daily');
-		expect(body.severity).toBe('info');
 	});
 
 	it('bypasses matchers when vzdump mails directly (notification-mode auto with mailto)', async () => {
@@ -165,6 +174,29 @@ describe('PBS notifications', () => {
 		} finally {
 			await sim.close();
 			await new Promise((r) => hook.server.close(r));
+		}
+	});
+});
+
+describe('PBS notification configuration', () => {
+	it('takes property-string headers and secrets (object-schema format) and answers JSON booleans', async () => {
+		// PBS schema: header/secret items are `[name=<string> [,value=<string>]]` property strings; GET shows secret names only.
+		const sim = await startProxmoxSimulator({ product: 'pbs', unauthorizedDelayMs: 0 });
+		const token = pbsToken();
+		try {
+			const created = await call(sim, 'POST', '/config/notifications/endpoints/webhook', {
+				token,
+				form: { name: 'n8n', url: 'https://n8n.example/webhook/x', method: 'post', body: b64(BODY), header: [`name=Content-Type,value=${b64('application/json')}`], secret: [`name=token,value=${b64('s3cret')}`] },
+			});
+			expect(created.status).toBe(200);
+			await call(sim, 'POST', '/config/notifications/matchers', { token, form: { name: 'n8n-m', target: 'n8n', 'invert-match': 'true', 'match-field': 'exact:type=gc' } });
+			const endpoint = (await call(sim, 'GET', '/config/notifications/endpoints/webhook/n8n', { token })).json.data;
+			expect(endpoint.secret).toEqual(['name=token']);
+			expect(JSON.stringify(endpoint)).not.toContain(b64('s3cret'));
+			const matcher = (await call(sim, 'GET', '/config/notifications/matchers/n8n-m', { token })).json.data;
+			expect(matcher['invert-match']).toBe(true);
+		} finally {
+			await sim.close();
 		}
 	});
 });

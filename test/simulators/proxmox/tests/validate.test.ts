@@ -31,4 +31,12 @@ describe('validator details', () => {
 		const r = validateParams(matchers, { name: 'm1', target: ['a1', 'b1'], 'match-field': 'exact:type=vzdump' }, 'pve');
 		expect(r.values).toEqual({ name: 'm1', target: ['a1', 'b1'], 'match-field': ['exact:type=vzdump'] });
 	});
+
+	it('reads PBS property-string formats, which the PBS schema dumps as object schemas (webhook headers and secrets)', () => {
+		// proxmox-schema ApiStringFormat::PropertyString(&ObjectSchema): `format: { type: 'object', properties }`.
+		const webhook = getRouteIndex('pbs').find('POST', '/config/notifications/endpoints/webhook')!.info.parameters;
+		const base = { name: 'n8n', url: 'https://n8n.example/webhook/x', method: 'post' };
+		expect(validateParams(webhook, { ...base, header: ['name=Content-Type,value=YXBwbGljYXRpb24vanNvbg=='], secret: 'name=token,value=czNjcmV0' }, 'pbs').errors).toEqual({});
+		expect(validateParams(webhook, { ...base, header: 'name=X,colour=red' }, 'pbs').errors.header).toMatch(/^invalid format - format error\ncolour: property is not defined in schema/);
+	});
 });

@@ -1,0 +1,60 @@
+/** ntfy "Send Event" through n8n's real engine against the ntfy simulator. */
+import type { NodeOperationError } from 'n8n-workflow';
+
+import { closeAllPools } from '../../../nodes/shared/transport';
+import { runNode } from '../../helpers/engine';
+import { startNtfySimulator, type NtfySimulator } from '../../simulators/ntfy';
+import { analysis, backupFailure } from '../../unit/render/fixtures';
+
+let sim: NtfySimulator;
+
+afterEach(async () => {
+	await sim?.close();
+	await closeAllPools();
+});
+
+const credentials = () => ({ proxmoxMcpNtfyApi: { serverUrl: sim.url, authentication: 'none', tlsMode: 'system' } });
+
+describe('ntfy node: Send Event', () => {
+	it('publishes title, priority, emoji tags, Markdown, click URL and the two buttons', async () => {
+		sim = await startNtfySimulator();
+		const [item] = await runNode(
+			'ntfy',
+			{
+				operation: 'sendEvent',
+				topic: 'proxmox-alerts',
+				eventOptions: { guiUrl: 'https://pve1.example.com:8006' },
+				eventHttpAction: { label: 'Retry backup', url: 'https://n8n.example.com/webhook-waiting/42', method: 'POST', body: '{"approve":true}' },
+			},
+			{ credentials: credentials(), items: [{ ...backupFailure, analysis }] },
+		);
+		expect(item.json).toMatchObject({
+			sent: true,
+			severity: 'error',
+			event: 'message',
+			topic: 'proxmox-alerts',
+			title: '[ERROR] pve1: backup.guest.failed 100 on pve1',
+			priority: 4,
+			tags: ['x', 'floppy_disk', 'syslog', 'backup.guest.failed'],
+			click: 'https://pve1.example.com:8006/#v1:0:=node%2Fpve1:4',
+			content_type: 'text/markdown',
+		});
+		expect(item.json.actions).toMatchObject([
+			{ action: 'view', label: 'Open in Proxmox', url: 'https://pve1.example.com:8006/#v1:0:=node%2Fpve1:4' },
+			{ action: 'http', label: 'Retry backup', url: 'https://n8n.example.com/webhook-waiting/42', method: 'POST', body: '{"approve":true}', clear: true },
+		]);
+		expect(item.json.message).toContain('**Recommended actions:**');
+		expect(sim.store.all()).toHaveLength(1);
+	});
+
+	it('skips below the minimum severity and checks topic and button URL', async () => {
+		sim = await startNtfySimulator();
+		const [skipped] = await runNode('ntfy', { operation: 'sendEvent', topic: 't', eventMinSeverity: 'error' }, { credentials: credentials(), items: [{ ...backupFailure, severity: 'warning' }] });
+		expect(skipped.json).toEqual({ sent: false, severity: 'warning', reason: 'Severity warning is below the minimum error' });
+		expect(sim.store.all()).toHaveLength(0);
+		const badTopic = (await runNode('ntfy', { operation: 'sendEvent', topic: 'a b' }, { credentials: credentials(), items: [backupFailure] }).catch((e: Error) => e)) as NodeOperationError;
+		expect(badTopic.message).toContain('Topic "a b" is not valid');
+		const badUrl = (await runNode('ntfy', { operation: 'sendEvent', topic: 't', eventHttpAction: { url: 'javascript:alert(1)' } }, { credentials: credentials(), items: [backupFailure] }).catch((e: Error) => e)) as NodeOperationError;
+		expect(badUrl.message).toBe('HTTP Action Button URL "javascript:alert(1)" is not an http(s) URL');
+	});
+});
