@@ -98,7 +98,12 @@ export async function openWebSocket(address: string, options: WebSocketOptions):
 		});
 		ws.once('open', () => {
 			ws.removeAllListeners('error');
+			// A frame that came in the same packet as the 101 answer is emitted on the next tick,
+			// before the caller's `await` resumes and attaches its 'message' listener: hold the
+			// socket until the caller had that turn, so such a first message is not lost.
+			ws.pause();
 			resolve(ws);
+			setImmediate(() => ws.resume());
 		});
 		ws.once('error', (error) => {
 			const classified = classifyTransportError(error, target, timeoutMs);

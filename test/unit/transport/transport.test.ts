@@ -3,6 +3,7 @@
  * sends nothing to a wrong peer, reason phrases kept, timeouts and failover classification,
  * keep-alive reuse, redaction.
  */
+import { createHash } from 'node:crypto';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -233,6 +234,14 @@ describe('WebSocket', () => {
 		wss = new WebSocketServer({ noServer: true });
 		wssServer.on('upgrade', (req, socket, head) => {
 			upgrades.push(String(req.headers['x-gotify-key'] ?? ''));
+			if (req.headers['x-gotify-key'] === 'same-packet') {
+				// The 101 answer and the first frame in one write, as a busy relay may send them.
+				const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+				const payload = Buffer.from('{"id":"first"}');
+				const frame = Buffer.concat([Buffer.from([0x81, payload.length]), payload]);
+				socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`), frame]));
+				return;
+			}
 			if (req.headers['x-gotify-key'] !== 'good') {
 				socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{"error":"Unauthorized","errorCode":401,"errorDescription":"you need to provide a valid access token or user credentials to access this api"}');
 				return;
@@ -254,6 +263,14 @@ describe('WebSocket', () => {
 		const message = await new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
 		ws.close();
 		expect(message).toBe('{"id":1}');
+	});
+
+	it('keeps a first message that arrives in the same packet as the upgrade answer', async () => {
+		const ws = await openWebSocket(wssUrl, { tls: pinned(), headers: { 'X-Gotify-Key': 'same-packet' } });
+		// Attached after the await, as the stream sources do.
+		const message = await new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
+		ws.terminate();
+		expect(message).toBe('{"id":"first"}');
 	});
 
 	it('a wrong pin sends no upgrade request (the token never leaves)', async () => {
