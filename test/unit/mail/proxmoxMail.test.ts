@@ -198,8 +198,9 @@ describe('event.key', () => {
 		expect(mailCorrelationKey({ type: 'backup.job.failed', node: 'pve1', vmid: 101 }, at)).toBe('proxmox:backup.job.failed:pve1:-:20261130T0200');
 		expect(mailCorrelationKey({ type: 'backup.job.finish', node: 'pve1' }, at)).toBe('proxmox:backup.job.finish:pve1:-:20261130T0200');
 	});
-	it('uses the UPID when the mail names the task, else the job/storage', () => {
-		expect(mailCorrelationKey({ type: 'gc.finish', node: 'pbs1', upid: 'UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:' }, at)).toBe('proxmox:task:UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:');
+	it('keys PBS job results by datastore, not by the UPID the mail names (PBS push notifications carry none), and others by job/storage', () => {
+		expect(mailCorrelationKey({ type: 'gc.finish', node: 'pbs1', storage: 'store1', upid: 'UPID:pbs1:1:2:3:4:garbage_collection:store1:root@pam:' }, at)).toBe('proxmox:gc.finish:pbs1:store1:20261130T0200');
+		expect(mailCorrelationKey({ type: 'verify.failed', node: 'pbs1', storage: 'store1' }, at)).toBe('proxmox:verify.failed:pbs1:store1:20261130T0200');
 		expect(mailCorrelationKey({ type: 'replication.failed', node: 'pve1', vmid: 100, jobId: '100-0' }, at)).toBe('proxmox:replication.failed:pve1:100:20261130T0200');
 	});
 });
