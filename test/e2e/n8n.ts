@@ -6,10 +6,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+
+import { freePort } from '../helpers/ports';
+
+export { freePort };
 
 const run = promisify(execFile);
 
@@ -66,17 +69,6 @@ export async function installPackageLikeCommunityNodes(tarball: string, userFold
 	current.dependencies = { ...(current.dependencies ?? {}), [PACKAGE_NAME]: manifest.version };
 	writeFileSync(nodesManifest, JSON.stringify(current, null, 2));
 	return packageDir;
-}
-
-export async function freePort(): Promise<number> {
-	return await new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolvePort(port));
-		});
-	});
 }
 
 export interface N8nStartOptions {

@@ -6,12 +6,12 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { freePort, stopProcess } from '../e2e/n8n';
+import { stopProcess } from '../e2e/n8n';
+import { freePort, waitForPort } from '../helpers/ports';
 
 const run = promisify(execFile);
 
@@ -32,23 +32,6 @@ function postgresBin(): string {
 /** Wraps a command so it runs as `postgres` when we are root, as ourselves otherwise. */
 function asPostgresUser(command: string, args: string[]): [string, string[]] {
 	return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-}
-
-async function waitForPort(port: number, child: ChildProcess, what: string, output: () => string, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}:\n${output()}`);
-		const open = await new Promise<boolean>((resolve) => {
-			const socket = createConnection({ host: '127.0.0.1', port }, () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.once('error', () => resolve(false));
-		});
-		if (open) return;
-		await new Promise((wake) => setTimeout(wake, 100));
-	}
-	throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms:\n${output()}`);
 }
 
 function captured(child: ChildProcess): () => string {
@@ -81,7 +64,7 @@ export async function startPostgres(): Promise<Service & { database: string; use
 	]);
 	const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 	const output = captured(child);
-	await waitForPort(port, child, 'postgres', output);
+	await waitForPort(port, { what: 'postgres', timeoutMs: 60_000, log: output, child });
 	const [createCommand, createArgs] = asPostgresUser(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n']);
 	await run(createCommand, createArgs, { cwd: dir });
 	return {
@@ -104,7 +87,7 @@ export async function startRedis(): Promise<Service> {
 	});
 	const output = captured(child);
 	child.once('error', () => undefined);
-	await waitForPort(port, child, 'redis-server', output);
+	await waitForPort(port, { what: 'redis-server', timeoutMs: 60_000, log: output, child });
 	return {
 		port,
 		child,

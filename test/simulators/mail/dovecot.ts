@@ -10,12 +10,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { ImapFlow } from 'imapflow';
 
+import { freePort, waitForPort } from '../../helpers/ports';
 import { certificatesFor } from '../proxmox/wire/certs';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -38,34 +38,6 @@ export interface DovecotOptions {
 export interface AppendResult {
 	uid: number;
 	uidValidity: number;
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-async function waitForPort(port: number, deadlineMs: number, log: () => string): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	for (;;) {
-		const open = await new Promise<boolean>((resolve) => {
-			const socket = connect(port, '127.0.0.1');
-			socket.once('connect', () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.once('error', () => resolve(false));
-		});
-		if (open) return;
-		if (Date.now() > deadline) throw new Error(`Dovecot did not listen on 127.0.0.1:${port} within ${deadlineMs} ms:\n${log()}`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
 }
 
 export class Dovecot {
@@ -200,8 +172,8 @@ protocol imap {
 			this.stderr = (this.stderr + chunk.toString()).slice(-20000);
 		});
 		this.process = child;
-		await waitForPort(this.imapPort, 15000, () => this.stderr);
-		await waitForPort(this.lmtpPort, 15000, () => this.stderr);
+		await waitForPort(this.imapPort, { what: 'Dovecot', timeoutMs: 15000, log: () => this.stderr });
+		await waitForPort(this.lmtpPort, { what: 'Dovecot', timeoutMs: 15000, log: () => this.stderr });
 	}
 
 	/** Stops the master (all sessions drop), keeping the mail; `start()` brings it back on the same ports. */
