@@ -4,7 +4,7 @@
  * Every text that comes from the event or the analysis is escaped for its format here.
  */
 import type { EventSeverity } from '../events';
-import { SEVERITY_LABEL, type EventView } from './model';
+import { SEVERITY_LABEL, type EventAction, type EventView } from './model';
 import { codePointLength, escapeHtml, escapeMarkdownInline, markdownCodeBlock, markdownLinkTarget, oneLine, truncate } from './text';
 
 /** Headline used as notification title and subject: `[ERROR] pve1: backup.guest.failed 100 on pve1`. */
@@ -16,7 +16,7 @@ export function headline(view: EventView, maxLength = 250): string {
 // ---------------------------------------------------------------- Markdown (Gotify, ntfy)
 
 /** Markdown body (CommonMark; Gotify's and ntfy's clients render it). Titles are sent apart. */
-export function renderMarkdown(view: EventView, options: { maxLength?: number } = {}): string {
+export function renderMarkdown(view: EventView, options: { maxLength?: number; actions?: boolean } = {}): string {
 	const blocks: string[] = [];
 	if (view.facts.length > 0) blocks.push(view.facts.map((fact) => `- **${fact.label}:** ${escapeMarkdownInline(fact.value)}`).join('\n'));
 	if (view.message) blocks.push(markdownCodeBlock(view.message));
@@ -33,9 +33,17 @@ export function renderMarkdown(view: EventView, options: { maxLength?: number } 
 		if (a.needsHuman !== undefined) lines.push(`**Needs a human:** ${a.needsHuman ? 'yes' : 'no'}`);
 		blocks.push(lines.join('\n').trim());
 	}
+	// ntfy shows the actions as buttons instead (renderNtfy).
+	if (options.actions !== false && view.actions.length > 0) blocks.push(['**Actions**', '', ...view.actions.map(markdownAction)].join('\n'));
 	if (view.link) blocks.push(`[Open in Proxmox](${markdownLinkTarget(view.link)})`);
 	const body = blocks.join('\n\n');
 	return options.maxLength ? truncateMarkdown(body, options.maxLength) : body;
+}
+
+/** A GET action is a link; a POST action is its URL as code, to copy (a link would be a GET). */
+function markdownAction(action: EventAction): string {
+	const label = escapeMarkdownInline(action.label);
+	return action.method === 'GET' ? `- [${label}](${markdownLinkTarget(action.url)})` : `- ${label}: \`POST ${action.url.replace(/`/g, '%60')}\``;
 }
 
 /** Cuts Markdown to a size, closing an open code fence so the rest does not turn into code. */
@@ -136,25 +144,26 @@ export interface NtfyRendered {
 	actions: Array<Record<string, unknown>>;
 }
 
-/** ntfy's default message limit is 4096 bytes (protocols.md §2.9): the body is kept under it. */
-export function renderNtfy(
-	view: EventView,
-	eventType: string | null,
-	httpAction?: { label: string; url: string; method: string; body?: string; headers?: Record<string, string> },
-): NtfyRendered {
-	let message = renderMarkdown(view);
+/** ntfy allows at most three action buttons per message. */
+export const NTFY_MAX_ACTIONS = 3;
+
+/**
+ * ntfy's default message limit is 4096 bytes (protocols.md §2.9): the body is kept under it. The
+ * Action Buttons become ntfy actions (POST: `http`, in the background; GET: `view`), then *Open in
+ * Proxmox* if a place is left.
+ */
+export function renderNtfy(view: EventView, eventType: string | null): NtfyRendered {
+	let message = renderMarkdown(view, { actions: false });
 	for (let budget = codePointLength(message); Buffer.byteLength(message, 'utf8') > 4000 && budget > 100; ) {
 		budget = Math.floor(budget * 0.9);
-		message = renderMarkdown(view, { maxLength: budget });
+		message = renderMarkdown(view, { maxLength: budget, actions: false });
 	}
-	const actions: Array<Record<string, unknown>> = [];
-	if (view.link) actions.push({ action: 'view', label: 'Open in Proxmox', url: view.link, clear: false });
-	if (httpAction) {
-		const action: Record<string, unknown> = { action: 'http', label: httpAction.label, url: httpAction.url, method: httpAction.method, clear: true };
-		if (httpAction.body) action.body = httpAction.body;
-		if (httpAction.headers && Object.keys(httpAction.headers).length > 0) action.headers = httpAction.headers;
-		actions.push(action);
-	}
+	const actions: Array<Record<string, unknown>> = view.actions.map((action) =>
+		action.method === 'GET'
+			? { action: 'view', label: action.label, url: action.url, clear: false }
+			: { action: 'http', label: action.label, url: action.url, method: action.method, clear: true },
+	);
+	if (view.link && actions.length < NTFY_MAX_ACTIONS) actions.push({ action: 'view', label: 'Open in Proxmox', url: view.link, clear: false });
 	return {
 		title: headline(view),
 		message,
@@ -215,6 +224,7 @@ export function renderDiscordEmbed(view: EventView): DiscordEmbed {
 	}
 	if (a?.evidence?.length) fields.push({ name: 'Evidence', value: truncate(a.evidence.map((entry) => `- ${escapeMarkdownInline(entry)}`).join('\n'), 1024), inline: false });
 	if (a?.needsHuman !== undefined) fields.push({ name: 'Needs a human', value: a.needsHuman ? 'yes' : 'no', inline: true });
+	if (view.actions.length > 0) fields.push({ name: 'Actions', value: truncate(view.actions.map((action) => markdownAction(action)).join('\n'), 1024), inline: false });
 	if (fields.length > 0) embed.fields = fields.slice(0, 25);
 	const footer = [view.source, view.id].filter(Boolean).map((part) => oneLine(part!)).join(' · ');
 	if (footer) embed.footer = { text: truncate(footer, 2048) };
@@ -293,6 +303,20 @@ export function renderEmail(view: EventView): RenderedEmail {
 			textParts.push(`Needs a human: ${a.needsHuman ? 'yes' : 'no'}`);
 		}
 		textParts.push('');
+	}
+	if (view.actions.length > 0) {
+		// POST: a form button (mail clients that run forms send it; a scanner following links does not).
+		const button = 'display:inline-block;background:#0969da;color:#ffffff;padding:8px 14px;border:0;border-radius:6px;text-decoration:none;font-size:14px;cursor:pointer';
+		html.push(
+			'<p style="margin:16px 0 0">',
+			...view.actions.map((action) =>
+				action.method === 'GET'
+					? `<a href="${escapeHtml(action.url)}" style="${button};margin:0 8px 8px 0">${escapeHtml(action.label)}</a>`
+					: `<form method="post" action="${escapeHtml(action.url)}" style="display:inline-block;margin:0 8px 8px 0"><button type="submit" style="${button}">${escapeHtml(action.label)}</button></form>`,
+			),
+			'</p>',
+		);
+		textParts.push('Actions:', ...view.actions.map((action) => `  ${action.label}: ${action.method === 'GET' ? action.url : `POST ${action.url}`}`), '');
 	}
 	if (view.link) {
 		html.push(`<p style="margin:16px 0 0"><a href="${escapeHtml(view.link)}" style="display:inline-block;background:#0969da;color:#ffffff;padding:8px 14px;border-radius:6px;text-decoration:none">Open in Proxmox</a></p>`);

@@ -15,6 +15,18 @@ export interface EventAnalysis {
 	needsHuman?: boolean;
 }
 
+/**
+ * A button or link the notification carries (Send Event "Action Buttons"), e.g. Approve / Reject to
+ * an n8n Wait node's resume URL. GET opens the URL; POST sends a request without opening a page,
+ * which only ntfy (HTTP action) and e-mail (a form button) can do: elsewhere a POST action is
+ * shown as text to copy, never as a link a preview bot or a mail scanner would follow.
+ */
+export interface EventAction {
+	label: string;
+	url: string;
+	method: 'GET' | 'POST';
+}
+
 /** Parts of the event a channel may show (Send Event "Fields"). */
 export const EVENT_FIELDS = [
 	{ name: 'Node / Host', value: 'node' },
@@ -55,6 +67,8 @@ export interface EventView {
 	analysis: EventAnalysis | null;
 	/** Deep link to the Proxmox GUI (built from the workflow's base URL, never from event text). */
 	link: string | null;
+	/** Buttons from the node's parameters (never from event text). */
+	actions: EventAction[];
 }
 
 export interface ViewOptions {
@@ -63,6 +77,7 @@ export interface ViewOptions {
 	guiUrl?: string;
 	/** Last lines of the task log to show (default 15). */
 	logLines?: number;
+	actions?: EventAction[];
 }
 
 /** An item that is not in the common event shape. */
@@ -246,6 +261,7 @@ export function eventView(item: Record<string, unknown>, read: ReadOptions = {},
 		logExcerpt: fields.has('log') && excerpt.length > 0 ? excerpt.join('\n') : null,
 		analysis: fields.has('analysis') ? analysis : null,
 		link: fields.has('link') ? proxmoxLink(options.guiUrl, event, host) : null,
+		actions: options.actions ?? [],
 	};
 }
 

@@ -24,7 +24,7 @@ describe('ntfy node: Send Event', () => {
 				operation: 'sendEvent',
 				topic: 'proxmox-alerts',
 				eventOptions: { guiUrl: 'https://pve1.example.com:8006' },
-				eventHttpAction: { label: 'Retry backup', url: 'https://n8n.example.com/webhook-waiting/42', method: 'POST', body: '{"approve":true}' },
+				eventActions: { button: [{ label: 'Retry backup', url: 'https://n8n.example.com/webhook-waiting/42', method: 'POST' }, { label: 'Reject', url: '', method: 'POST' }] },
 			},
 			{ credentials: credentials(), items: [{ ...backupFailure, analysis }] },
 		);
@@ -39,9 +39,10 @@ describe('ntfy node: Send Event', () => {
 			click: 'https://pve1.example.com:8006/#v1:0:=node%2Fpve1:4',
 			content_type: 'text/markdown',
 		});
+		// The button with an empty URL is left out (a workflow's expression offers it only when it applies).
 		expect(item.json.actions).toMatchObject([
+			{ action: 'http', label: 'Retry backup', url: 'https://n8n.example.com/webhook-waiting/42', method: 'POST', clear: true },
 			{ action: 'view', label: 'Open in Proxmox', url: 'https://pve1.example.com:8006/#v1:0:=node%2Fpve1:4' },
-			{ action: 'http', label: 'Retry backup', url: 'https://n8n.example.com/webhook-waiting/42', method: 'POST', body: '{"approve":true}', clear: true },
 		]);
 		expect(item.json.message).toContain('**Recommended actions:**');
 		expect(sim.store.all()).toHaveLength(1);
@@ -54,7 +55,11 @@ describe('ntfy node: Send Event', () => {
 		expect(sim.store.all()).toHaveLength(0);
 		const badTopic = (await runNode('ntfy', { operation: 'sendEvent', topic: 'a b' }, { credentials: credentials(), items: [backupFailure] }).catch((e: Error) => e)) as NodeOperationError;
 		expect(badTopic.message).toContain('Topic "a b" is not valid');
-		const badUrl = (await runNode('ntfy', { operation: 'sendEvent', topic: 't', eventHttpAction: { url: 'javascript:alert(1)' } }, { credentials: credentials(), items: [backupFailure] }).catch((e: Error) => e)) as NodeOperationError;
-		expect(badUrl.message).toBe('HTTP Action Button URL "javascript:alert(1)" is not an http(s) URL');
+		const send = (button: Array<Record<string, string>>) => runNode('ntfy', { operation: 'sendEvent', topic: 't', eventActions: { button } }, { credentials: credentials(), items: [backupFailure] }).catch((e: Error) => e) as Promise<NodeOperationError>;
+		expect((await send([{ label: 'Approve', url: 'javascript:alert(1)', method: 'POST' }])).message).toBe('Action button "Approve": URL "javascript:alert(1)" is not an http(s) URL');
+		expect((await send([{ label: '', url: 'https://n8n.example.com/w', method: 'POST' }])).message).toBe('Action button 1 has a URL but no label');
+		const four = ['a', 'b', 'c', 'd'].map((label) => ({ label, url: `https://n8n.example.com/${label}`, method: 'POST' }));
+		expect((await send(four)).message).toBe('ntfy allows at most 3 action buttons; Action Buttons has 4');
+		expect(sim.store.all()).toHaveLength(0);
 	});
 });

@@ -177,16 +177,57 @@ describe('channels', () => {
 	});
 
 	it('ntfy: tags per severity and type, actions, body under 4096 bytes', () => {
-		const view = eventView({ ...backupFailure, message: '😀'.repeat(3000) }, {}, { guiUrl: 'https://pve:8006' });
-		const ntfy = renderNtfy(view, 'backup.guest.failed', { label: 'Approve retry', url: 'https://n8n/webhook-waiting/1', method: 'POST' });
+		const view = eventView({ ...backupFailure, message: '😀'.repeat(3000) }, {}, { guiUrl: 'https://pve:8006', actions: [{ label: 'Approve retry', url: 'https://n8n/webhook-waiting/1', method: 'POST' }] });
+		const ntfy = renderNtfy(view, 'backup.guest.failed');
 		expect(ntfy.tags).toEqual(['x', 'floppy_disk', 'syslog', 'backup.guest.failed']);
 		expect(ntfy.priority).toBe(4);
 		expect(Buffer.byteLength(ntfy.message)).toBeLessThanOrEqual(4096);
 		expect(ntfy.message.match(/^```$/gm)!.length % 2).toBe(0);
 		expect(ntfy.actions).toEqual([
-			{ action: 'view', label: 'Open in Proxmox', url: 'https://pve:8006/#v1:0:=node%2Fpve1:4', clear: false },
 			{ action: 'http', label: 'Approve retry', url: 'https://n8n/webhook-waiting/1', method: 'POST', clear: true },
+			{ action: 'view', label: 'Open in Proxmox', url: 'https://pve:8006/#v1:0:=node%2Fpve1:4', clear: false },
 		]);
+		expect(ntfy.message).not.toContain('Approve retry');
+	});
+
+	describe('Action Buttons in every channel', () => {
+		const approve = { label: 'Approve: *Back up* now', url: 'https://n8n.example.com/webhook-waiting/7?signature=abc&decision=approve', method: 'POST' as const };
+		const reject = { label: 'Reject', url: 'https://n8n.example.com/webhook-waiting/7?signature=abc&decision=reject', method: 'POST' as const };
+		const open = { label: 'Runbook', url: 'https://wiki.example.com/backup', method: 'GET' as const };
+		const view = eventView({ ...backupFailure, analysis }, {}, { guiUrl: 'https://pve:8006', actions: [approve, reject, open] });
+
+		it('ntfy: POST as background HTTP buttons, GET as view buttons; Open in Proxmox only when a place is left (3 at most)', () => {
+			expect(renderNtfy(view, 'backup.guest.failed').actions).toEqual([
+				{ action: 'http', label: approve.label, url: approve.url, method: 'POST', clear: true },
+				{ action: 'http', label: 'Reject', url: reject.url, method: 'POST', clear: true },
+				{ action: 'view', label: 'Runbook', url: open.url, clear: false },
+			]);
+		});
+
+		it('Gotify (Markdown): a GET is a link, a POST is its URL as code to copy, never a link; labels escaped', () => {
+			const markdown = renderGotify(view).message;
+			expect(markdown).toContain('**Actions**\n\n- Approve: \\*Back up\\* now: `POST https://n8n.example.com/webhook-waiting/7?signature=abc&decision=approve`\n- Reject: `POST https://n8n.example.com/webhook-waiting/7?signature=abc&decision=reject`\n- [Runbook](https://wiki.example.com/backup)');
+			expect(markdown).not.toContain('](https://n8n.example.com');
+		});
+
+		it('Discord: an Actions field in the same form', () => {
+			const field = renderDiscordEmbed(view).fields!.find((entry) => entry.name === 'Actions')!;
+			expect(field.value.split('\n')).toEqual([
+				'- Approve: \\*Back up\\* now: `POST https://n8n.example.com/webhook-waiting/7?signature=abc&decision=approve`',
+				'- Reject: `POST https://n8n.example.com/webhook-waiting/7?signature=abc&decision=reject`',
+				'- [Runbook](https://wiki.example.com/backup)',
+			]);
+		});
+
+		it('e-mail: POST as a form button (no link to follow), GET as a link button; the text part lists both', () => {
+			const mail = renderEmail(view);
+			expect(mail.html).toContain('<form method="post" action="https://n8n.example.com/webhook-waiting/7?signature=abc&amp;decision=approve"');
+			expect(mail.html).toContain('>Approve: *Back up* now</button></form>');
+			expect(mail.html).not.toContain('href="https://n8n.example.com/webhook-waiting');
+			expect(mail.html).toContain('<a href="https://wiki.example.com/backup"');
+			expect(mail.text).toContain('Actions:\n  Approve: *Back up* now: POST https://n8n.example.com/webhook-waiting/7?signature=abc&decision=approve\n  Reject: POST');
+			expect(mail.text).toContain('  Runbook: https://wiki.example.com/backup');
+		});
 	});
 
 	it('Discord: embed with colour, fields, timestamp, footer and link, within the limits', () => {
