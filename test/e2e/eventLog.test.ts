@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
 import { N8nClient, type WorkflowJson } from './client';
+import { createEventTable, eventTableColumns } from './eventTable';
 import { freePort, PACKAGE_ROOT } from './n8n';
 
 jest.setTimeout(240000);
@@ -41,19 +42,9 @@ describe('Event log workflow in a real n8n', () => {
 		const port = await freePort();
 		const workflow = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'workflows', 'proxmox-event-log.json'), 'utf8')) as WorkflowJson;
 		Object.assign(workflow.nodes.find((node) => String(node.type).endsWith('.syslogTrigger'))!.parameters as object, { protocol: 'tcp', host: '127.0.0.1', port });
-		// The "run once" branch creates the table from the editor. `n8n execute` (how these tests run
-		// workflows by hand) starts without n8n's data-table module ("Attempted to use Data table node
-		// but the module is disabled"), so the test creates the same table, with the columns of that
-		// node, through the public API.
-		const createNode = workflow.nodes.find((node) => node.name === 'Create event table')!;
-		const { columns, tableName } = createNode.parameters as { tableName: string; columns: { column: Array<{ name: string; type: string }> } };
-		expect(tableName).toBe('proxmox_events');
-		// A name of its own, so a rerun against the same n8n starts from an empty table.
-		const name = `proxmox_events_${Date.now().toString(36)}`;
-		const insert = workflow.nodes.find((node) => node.name === 'Append to event table')!.parameters as { dataTableId: { value: string } };
-		expect(insert.dataTableId.value).toBe(tableName);
-		insert.dataTableId.value = name;
-		const table = await n8n.api<{ id: string; name: string }>('POST', '/data-tables', { name, columns: columns.column });
+		// The "run once" branch creates the table from the editor; the test creates the same table
+		// (the columns of that node) through the public API (eventTable.ts says why).
+		const table = await createEventTable(n8n, [workflow]);
 		workflowId = await n8n.createWorkflow(workflow);
 		await n8n.publish(workflowId);
 		await until('the Syslog Trigger to listen', () =>
@@ -75,11 +66,26 @@ describe('Event log workflow in a real n8n', () => {
 		const executions = await n8n.waitForExecutions(workflowId, 2, 60000);
 		for (const execution of executions) expect(execution.status).toBe('success');
 
-		const rows = (await n8n.api<{ data: Array<Record<string, unknown>> }>('GET', `/data-tables/${table.id}/rows?limit=100`)).data;
+		const rows = await table.rows();
 		expect(rows).toHaveLength(2);
 		const backup = rows.find((row) => row.type === 'backup.guest.failed')!;
-		expect(backup).toMatchObject({ source: 'syslog', host: 'pve1', vmid: 100, message: 'ERROR: Backup of VM 100 failed - No space left on device' });
+		expect(backup).toMatchObject({ kind: 'event', source: 'syslog', host: 'pve1', vmid: 100, message: 'ERROR: Backup of VM 100 failed - No space left on device' });
 		expect(backup.timestamp).toBeTruthy();
 		expect(rows.find((row) => row.type === 'auth.failed')).toMatchObject({ source: 'syslog', host: 'pve1' });
+	});
+
+	it('the incident agent writes and reads the same table: every column it uses is one the event log creates', () => {
+		const columns = new Map(eventTableColumns().map((column) => [column.name, column.type]));
+		expect([...columns.keys()]).toEqual(['timestamp', 'kind', 'source', 'severity', 'host', 'type', 'vmid', 'eventKey', 'title', 'message', 'summary', 'probableCause', 'action', 'outcome']);
+		const agent = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'workflows', 'proxmox-incident-agent.json'), 'utf8')) as WorkflowJson;
+		const nodes = agent.nodes.filter((node) => /^n8n-nodes-base\.dataTable(Tool)?$/.test(String(node.type)));
+		expect(nodes.map((node) => node.name).sort()).toEqual(['Event log: record incident', 'Event log: record outcome', 'Event_History']);
+		for (const node of nodes) {
+			const parameters = node.parameters as { dataTableId: { mode: string; value: string }; columns?: { value: Record<string, unknown>; schema: Array<{ id: string; type: string }> }; filters?: { conditions: Array<{ keyName: string }> } };
+			expect(parameters.dataTableId).toMatchObject({ mode: 'name', value: 'proxmox_events' });
+			for (const name of Object.keys(parameters.columns?.value ?? {})) expect(columns.has(name)).toBe(true);
+			for (const field of parameters.columns?.schema ?? []) expect(columns.get(field.id)).toBe(field.type);
+			for (const condition of parameters.filters?.conditions ?? []) expect(columns.has(condition.keyName) || condition.keyName === 'id').toBe(true);
+		}
 	});
 });

@@ -1,20 +1,26 @@
 /**
  * workflows/proxmox-incident-agent.json in a real n8n 2.41.1 with simulators only: Proxmox VE, an
  * OpenAI-compatible model (test/simulators/openai, Responses API as lmChatOpenAi 1.3 uses by
- * default), Gotify and ntfy. A syslog line from a Proxmox node starts the workflow; the model's
- * requests show which tools it called; the notifiers show what a person receives; the Approve
- * button's request (the Wait node's resume URL) runs the one approved operation.
+ * default), Gotify, ntfy, Discord and an SMTP server. A syslog line from a Proxmox node starts the
+ * workflow; the model's requests show which tools it called and what they answered (the event log's
+ * Data Table as memory); the notifiers show what a person receives; the Approve button's request
+ * (the Wait node's resume URL) runs the one approved operation; the event log holds each analysis
+ * and its outcome.
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
+import { startDiscordSimulator, type DiscordSimulator, type SimWebhook } from '../simulators/discord';
 import { startGotifySimulator, type GotifySimulator } from '../simulators/gotify';
+import { startSmtpReceiver, type SmtpReceiver } from '../simulators/mail/smtpReceiver';
 import { startNtfySimulator, type NtfySimulator } from '../simulators/ntfy';
 import { startOpenAiSimulator, triageScript, type OpenAiSimulator } from '../simulators/openai';
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
 import { call } from '../simulators/proxmox/tests/rawClient';
+import { certificatesFor } from '../simulators/proxmox/wire/certs';
 import { N8nClient, type ExecutionSummary, type WorkflowJson } from './client';
+import { createEventTable, type EventTable } from './eventTable';
 import { freePort, PACKAGE_ROOT } from './n8n';
 
 const WORKFLOW = join(PACKAGE_ROOT, 'workflows', 'proxmox-incident-agent.json');
@@ -51,6 +57,10 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 	let model: OpenAiSimulator;
 	let gotify: GotifySimulator;
 	let ntfy: NtfySimulator;
+	let discord: DiscordSimulator;
+	let hook: SimWebhook;
+	let smtp: SmtpReceiver;
+	let table: EventTable;
 	let workflowId: string;
 	let syslogPort: number;
 	const token = () => `PVEAPIToken=${pve.token.id}=${pve.token.secret}`;
@@ -70,6 +80,10 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		model = await startOpenAiSimulator();
 		gotify = await startGotifySimulator();
 		ntfy = await startNtfySimulator();
+		discord = await startDiscordSimulator();
+		hook = discord.createWebhook('Proxmox');
+		const certs = await certificatesFor('pve', '127.0.0.1', 'mail');
+		smtp = await startSmtpReceiver({ auth: { user: 'alerts', pass: 'mail-secret' }, tls: { certPem: certs.certPem, keyPem: certs.keyPem } });
 		const app = gotify.createApplication('admin', 'Proxmox incidents');
 		const gotifyClient = gotify.createClient('admin', 'n8n');
 		syslogPort = await freePort();
@@ -80,6 +94,27 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		// These cases drive the Syslog Trigger; the poll trigger would report the same failed backup
 		// (by its task) a minute later, a second happening as far as the keys go (a syslog line has no UPID).
 		workflow.nodes.find((node) => String(node.type).endsWith('.proxmoxPollTrigger'))!.disabled = true;
+		table = await createEventTable(n8n, [workflow]);
+		// The memory: an earlier failure of VM 100's backup, what it was and what fixed it.
+		await table.insert([
+			{ timestamp: '2026-11-02T03:10:00.000Z', kind: 'event', source: 'syslog', severity: 'error', host: 'pve1', type: 'backup.guest.failed', vmid: 100, eventKey: 'proxmox:backup.guest.failed:pve1:100:20261102T0310', title: 'backup.guest.failed 100 on pve1', message: 'ERROR: Backup of VM 100 failed - No space left on device' },
+			{
+				timestamp: '2026-11-02T03:10:00.000Z',
+				kind: 'incident',
+				source: 'syslog',
+				severity: 'high',
+				host: 'pve1',
+				type: 'backup.guest.failed',
+				vmid: 100,
+				eventKey: 'proxmox:backup.guest.failed:pve1:100:20261102T0310',
+				title: 'Proxmox incident: Backup of VM 100 on pve1 failed.',
+				message: 'ERROR: Backup of VM 100 failed - No space left on device',
+				summary: 'Backup of VM 100 on pve1 failed.',
+				probableCause: 'nfs-backup was full: old dumps of VM 100 were not pruned',
+				action: 'Back up now 100',
+				outcome: 'Done: Back up now 100 (task OK)',
+			},
+		]);
 		const credential = async (name: string, type: string, data: Record<string, unknown>) => ({ id: await n8n.createCredential({ name, type, data }), name });
 		workflowId = await n8n.createWorkflow(workflow, {
 			proxmoxMcpApi: await credential('Proxmox VE', 'proxmoxMcpApi', {
@@ -93,6 +128,8 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 			openAiApi: await credential('OpenAI (or compatible)', 'openAiApi', { apiKey: model.apiKey, url: model.url }),
 			proxmoxMcpGotifyApi: await credential('Gotify', 'proxmoxMcpGotifyApi', { serverUrl: gotify.url, appToken: app.token, clientToken: gotifyClient.token, tlsMode: 'system' }),
 			proxmoxMcpNtfyApi: await credential('ntfy', 'proxmoxMcpNtfyApi', { serverUrl: ntfy.url, authentication: 'none', tlsMode: 'system' }),
+			proxmoxMcpDiscordWebhookApi: await credential('Discord webhook', 'proxmoxMcpDiscordWebhookApi', { webhookUrl: discord.webhookUrl(hook), tlsMode: 'system' }),
+			proxmoxMcpSmtpApi: await credential('SMTP', 'proxmoxMcpSmtpApi', { host: '127.0.0.1', port: smtp.listenPort, security: 'starttls', user: 'alerts', password: 'mail-secret', tlsMode: 'customCa', caPem: certs.caPem }),
 		});
 		await n8n.publish(workflowId);
 		await waitForListener(syslogPort);
@@ -100,7 +137,7 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 
 	afterAll(async () => {
 		if (workflowId) await n8n.unpublish(workflowId).catch(() => undefined);
-		await Promise.all([pve?.close(), model?.close(), gotify?.close(), ntfy?.close()]);
+		await Promise.all([pve?.close(), model?.close(), gotify?.close(), ntfy?.close(), discord?.close(), smtp?.close()]);
 	});
 
 	it('a failed backup: the model reads the task log, Gotify and ntfy get the analysis with an approval for a retry', async () => {
@@ -116,25 +153,46 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		// What vzdump logs to syslog at err level when a guest's backup fails (pve-manager PVE/VZDump.pm).
 		await syslog(vm.node, `vzdump[4242]: ERROR: Backup of VM 100 failed - No space left on device`);
 
-		const message = await until('the analysis in Gotify', () => gotify.messages.find((entry) => entry.title?.startsWith('Proxmox incident')));
-		expect(message.title).toMatch(/^Proxmox incident \[high\]: Backup of VM 100 on \w+ failed/);
+		// Send Event titles it "[SEVERITY] host: title": high is error (Gotify priority 9).
+		const message = await until('the analysis in Gotify', () => gotify.messages.find((entry) => entry.title?.includes('Proxmox incident')));
+		expect(message.title).toMatch(/^\[ERROR\] \w+: Proxmox incident: Backup of VM 100 on \w+ failed/);
+		expect(message.priority).toBe(9);
 		expect(message.message).toContain('No space left on device');
-		expect(message.message).toContain('Proposed (needs your approval): Back up now 100');
+		expect(message.message).toContain('Proposed, needs your approval: Back up now 100');
 		const calls = model.toolCallsMade();
-		expect(calls.map((entry) => entry.name)).toEqual(['Recent_Failed_Tasks', 'Task_Log', 'format_final_json_response']);
+		expect(calls.map((entry) => entry.name)).toEqual(['Recent_Failed_Tasks', 'Task_Log', 'Event_History', 'format_final_json_response']);
 		expect(calls[1].arguments).toEqual({ upid });
-		// The model was given only read tools.
+		// The memory: the model asked the event log about this type of event and got the past fix back.
+		expect(calls[2].arguments).toMatchObject({ type: 'backup.guest.failed' });
+		const memory = model.modelCalls().flatMap((request) => request.conversation!.toolResults).find((result) => result.name === 'Event_History')!;
+		expect(memory.content).toContain('nfs-backup was full: old dumps of VM 100 were not pruned');
+		expect(memory.content).toContain('Done: Back up now 100 (task OK)');
+		expect(message.message).toContain('Seen before on 2026-11-02: nfs-backup was full');
+		// The model was given only read tools (and the event log, read-only).
 		const given = model.modelCalls()[0].conversation!.tools.map((tool) => tool.name).sort();
-		expect(given).toEqual(['Backup_Jobs', 'Get_Container', 'Get_VM', 'Node_Status', 'Node_Syslog', 'Recent_Failed_Tasks', 'Storage_Status', 'Task_Log', 'format_final_json_response']);
+		expect(given).toEqual(['Backup_Jobs', 'Event_History', 'Get_Container', 'Get_VM', 'Node_Status', 'Node_Syslog', 'Recent_Failed_Tasks', 'Storage_Status', 'Task_Log', 'format_final_json_response']);
 		// The request went to the Responses API (lmChatOpenAi 1.3's default) with the bearer key.
 		expect(model.modelCalls().every((request) => request.path === '/v1/responses' && request.authorized)).toBe(true);
 
-		const push = await until('the ntfy push', () => ntfy.store.all().find((entry) => entry.title?.startsWith('Proxmox incident [high]')));
-		expect(push.priority).toBe(5);
+		// high: also Discord and e-mail, with the analysis; the e-mail carries Approve / Reject as form buttons.
+		const [embed] = (await until('the Discord message', () => discord.messagesOf(hook.channelId)[0])).embeds;
+		expect(embed.title).toMatch(/^ERROR · \w+ · Proxmox incident: Backup of VM 100/);
+		expect(embed.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Probable cause', value: expect.stringContaining('No space left on device') })]));
+		const [mail] = await smtp.waitForMessages(1, 60000);
+		expect(mail.parsed.subject).toMatch(/^\[ERROR\] \w+: Proxmox incident: Backup of VM 100/);
+		expect(mail.parsed.text).toContain('Proposed, needs your approval: Back up now 100');
+		expect(mail.parsed.html).toMatch(/<form method="post" action="[^"]+decision=approve"/);
+
+		const push = await until('the ntfy push', () => ntfy.store.all().find((entry) => entry.title?.includes('Proxmox incident: Backup of VM 100')));
+		expect(push.priority).toBe(4);
 		expect(push.actions).toEqual([
 			expect.objectContaining({ action: 'http', label: 'Approve: Back up now', method: 'POST', url: expect.stringContaining('decision=approve') }),
 			expect.objectContaining({ action: 'http', label: 'Reject', method: 'POST', url: expect.stringContaining('decision=reject') }),
 		]);
+		// The analysis is in the event log, awaiting the decision.
+		const recorded = await until('the incident row', async () => (await table.rows()).find((row) => row.kind === 'incident' && String(row.title).includes('Backup of VM 100') && row.eventKey !== 'proxmox:backup.guest.failed:pve1:100:20261102T0310'));
+		expect(recorded).toMatchObject({ severity: 'high', type: 'backup.guest.failed', vmid: 100, action: 'Back up now 100', outcome: 'awaiting approval', summary: expect.stringContaining('Backup of VM 100') });
+		expect(recorded.probableCause).toContain('No space left on device');
 		const waiting = await executionWhere('the execution to wait for approval', (execution) => execution.status === 'waiting');
 		expect(waiting.data?.resultData.runData['Wait for approval']).toBeDefined();
 
@@ -144,6 +202,8 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		expect((await fetch(rejectUrl, { method: 'POST' })).status).toBe(200);
 		await until('the rejection report', () => ntfy.store.all().find((entry) => entry.message?.startsWith('Not run: Back up now 100 (rejected)')));
 		expect((pve.control.getState() as { tasks: number }).tasks).toBe(tasksBefore);
+		// ...and the event log remembers it.
+		await until('the outcome in the event log', async () => (await table.rows()).find((row) => row.id === recorded.id && row.outcome === 'Not run: Back up now 100 (rejected)'));
 	});
 
 	it('the same failure again within the window is dropped (dedupe across executions)', async () => {
@@ -159,7 +219,12 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		// A different happening on the same node (an unclassified line: keyed by its text) goes through.
 		await syslog(guestNode(100).node, `kernel: EXT4-fs warning (device dm-1): ext4_end_bio: I/O error 10 writing to inode 1234`, 4);
 		await until('the model to be asked about it', () => (model.modelCalls().length > before ? true : undefined));
-		await until('its analysis in Gotify', () => gotify.messages.find((entry) => entry.message.includes('ext4_end_bio')));
+		const low = await until('its analysis in Gotify', () => gotify.messages.find((entry) => entry.message.includes('ext4_end_bio')));
+		// low: Gotify only (no ntfy push, no Discord, no e-mail).
+		expect(low.title).toMatch(/^\[NOTICE\]/);
+		await until('its row in the event log', async () => (await table.rows()).find((row) => row.kind === 'incident' && String(row.message).includes('ext4_end_bio')));
+		expect(ntfy.store.all().filter((entry) => entry.message?.includes('ext4_end_bio'))).toHaveLength(0);
+		expect(discord.messagesOf(hook.channelId)).toHaveLength(1);
 	});
 
 	it('a model recommending a destructive operation: refused, reported, never offered; the guest keeps running', async () => {
@@ -171,12 +236,18 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		);
 		const vm = guestNode(101);
 		await syslog(vm.node, `QEMU[7001]: VM 101 qmp command 'query-status' failed - got timeout (guest unresponsive)`, 3);
-		const message = await until('the analysis in Gotify', () => gotify.messages.find((entry) => entry.title?.startsWith('Proxmox incident [critical]')));
-		expect(message.message).toContain('Refused:');
-		expect(message.message).toMatch(/vm\.stop \{"vmid":101\}: destructive, not offered for approval/);
-		expect(message.message).not.toContain('Proposed (needs your approval)');
-		const push = await until('the ntfy push', () => ntfy.store.all().find((entry) => entry.title?.startsWith('Proxmox incident [critical]')));
+		const message = await until('the analysis in Gotify', () => gotify.messages.find((entry) => entry.title?.startsWith('[CRITICAL]')));
+		expect(message.priority).toBe(10);
+		expect(message.message).toMatch(/Refused: vm\.stop \\?\{"vmid":101\\?\}: destructive, not offered for approval/);
+		expect(message.message).not.toContain('Proposed, needs your approval');
+		const push = await until('the ntfy push', () => ntfy.store.all().find((entry) => entry.title?.startsWith('[CRITICAL]')));
+		expect(push.priority).toBe(5);
 		expect(push.actions ?? []).toEqual([]);
+		// critical: Discord and e-mail too; no approval buttons in the e-mail either.
+		const mail = (await smtp.waitForMessages(2, 60000))[1];
+		expect(mail.parsed.subject).toMatch(/^\[CRITICAL\]/);
+		expect(mail.parsed.html).not.toContain('<form');
+		await until('the Discord message', () => discord.messagesOf(hook.channelId)[1]);
 		expect(guestNode(101).status).toBe('running');
 		model.setScript(null);
 	});
@@ -185,7 +256,7 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		model.setScript(triageScript({ severity: 'medium', recommendedActions: [{ resource: 'vm', operation: 'reboot', parameters: { vmid: 103 }, reason: 'The guest stopped answering; restart it.' }] }));
 		const vm = guestNode(103);
 		await syslog(vm.node, `QEMU[7003]: VM 103 qmp command 'guest-ping' failed - got timeout (guest unresponsive)`, 4);
-		const push = await until('the ntfy push', () => ntfy.store.all().find((entry) => entry.title?.startsWith('Proxmox incident [medium]')));
+		const push = await until('the ntfy push', () => ntfy.store.all().find((entry) => entry.title?.startsWith('[WARNING]') && entry.title.includes('Proxmox incident')));
 		const approve = push.actions!.find((action) => action.label === 'Approve: Reboot VM')!;
 		expect(approve.url).toBeTruthy();
 		await executionWhere('the execution to wait', (execution) => execution.status === 'waiting' && !!execution.data?.resultData.runData['Wait for approval']);
@@ -200,6 +271,10 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		expect(await again.text()).not.toContain('Workflow was started');
 		const tasks = await call(pve, 'GET', `/nodes/${vm.node}/tasks?vmid=103&typefilter=qmreboot&limit=50`, { token: token() });
 		expect((tasks.json.data as Array<{ type: string }>).filter((task) => task.type === 'qmreboot')).toHaveLength(1);
+		// What fixed it is in the event log, for the next time.
+		await until('the outcome in the event log', async () =>
+			(await table.rows()).find((row) => row.kind === 'incident' && row.vmid === 103 && row.action === 'Reboot VM 103' && String(row.outcome).startsWith('Done: Reboot VM 103 (task OK)')),
+		);
 		model.setScript(null);
 	});
 });

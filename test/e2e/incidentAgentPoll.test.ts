@@ -12,6 +12,7 @@ import { startOpenAiSimulator, type OpenAiSimulator } from '../simulators/openai
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
 import { call } from '../simulators/proxmox/tests/rawClient';
 import { N8nClient, type WorkflowJson } from './client';
+import { createEventTable } from './eventTable';
 import { PACKAGE_ROOT } from './n8n';
 
 jest.setTimeout(300000);
@@ -52,6 +53,9 @@ describe('Proxmox incident agent, started by the Proxmox Poll Trigger', () => {
 		const workflow = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'workflows', 'proxmox-incident-agent.json'), 'utf8')) as WorkflowJson;
 		// Only the poll trigger: the syslog one is covered by incidentAgent.test.ts (and its port may be taken).
 		workflow.nodes.find((node) => String(node.type).endsWith('.syslogTrigger'))!.disabled = true;
+		// Discord and e-mail are covered by incidentAgent.test.ts.
+		for (const node of workflow.nodes) if (/\.(discordWebhook|smtpEmail)$/.test(String(node.type))) node.disabled = true;
+		const table = await createEventTable(n8n, [workflow]);
 		const credential = async (name: string, type: string, data: Record<string, unknown>) => ({ id: await n8n.createCredential({ name, type, data }), name });
 		workflowId = await n8n.createWorkflow(
 			{ ...workflow, name: 'e2e: incident agent (poll)' },
@@ -80,10 +84,12 @@ describe('Proxmox incident agent, started by the Proxmox Poll Trigger', () => {
 		const started = await call(pve, 'POST', `/nodes/${vm.node}/vzdump`, { token, form: { vmid: '100', storage: 'nfs-backup', mode: 'snapshot' } });
 		const upid = started.json.data as string;
 
-		const message = await until('the analysis in Gotify', () => gotify.messages.find((entry) => entry.title?.startsWith('Proxmox incident')), 200000);
-		expect(message.title).toMatch(/^Proxmox incident \[high\]: Backup of VM 100/);
+		const message = await until('the analysis in Gotify', () => gotify.messages.find((entry) => entry.title?.includes('Proxmox incident')), 200000);
+		expect(message.title).toMatch(/^\[ERROR\] \w+: Proxmox incident: Backup of VM 100/);
 		expect(message.message).toContain('No space left on device');
 		// The poll's event carries the UPID: the model read that task's log first.
 		expect(model.toolCallsMade()[0]).toEqual({ name: 'Task_Log', arguments: { upid } });
+		// The poll's event key is the task's: the event log's row carries it.
+		await until('the incident row', async () => (await table.rows()).find((row) => row.kind === 'incident' && row.eventKey === `proxmox:task:${upid}`), 60000);
 	});
 });
