@@ -21,13 +21,15 @@ const USAGE = `Usage: node scripts/sim.js [options]        (npm run sim -- [opti
 Starts the dev-only simulators and prints how to connect; Ctrl+C stops them.
 
 Options:
-  --only <keys>          start only these, comma-separated: pve,pbs,gotify,ntfy,openai (default: all)
+  --only <keys>          start only these, comma-separated: pve,pbs,gotify,ntfy,openai,discord,smtp (default: all)
   --host <address>       address to listen on (default 127.0.0.1)
   --pve-port <port>      Proxmox VE simulator port (default 8006)
   --pbs-port <port>      Proxmox Backup Server simulator port (default 8007)
   --gotify-port <port>   Gotify simulator port (default 8070)
   --ntfy-port <port>     ntfy simulator port (default 8071)
   --openai-port <port>   OpenAI-compatible model simulator port (default 8072)
+  --discord-port <port>  Discord webhook simulator port (default 8073)
+  --smtp-port <port>     SMTP receiver port (default 2525; mail is printed and saved to .cache/sim/mail)
   --pve-version <8|9>    Proxmox VE API version to simulate (default 9)
   --standalone           one PVE node instead of a three-node cluster
   --seed empty           start without guests, storages and jobs
@@ -161,7 +163,60 @@ const SIMULATORS = [
 			data: { apiKey: instance.apiKey, url: instance.url },
 		}),
 	},
+	{
+		key: 'discord',
+		title: 'Discord webhook',
+		portOption: 'discord-port',
+		defaultPort: 8073,
+		entry: 'test/simulators/discord/index.ts',
+		start: async (mod, args) => {
+			const sim = await mod.startDiscordSimulator({
+				host: args.host,
+				port: portOf(simulator('discord'), args),
+				onMessage: (message) => console.log(`[discord] ${message.embeds.map((embed) => embed.title).filter(Boolean).join(' | ') || message.content.slice(0, 120)}`),
+			});
+			const hook = sim.createWebhook('Proxmox');
+			const webhookUrl = sim.webhookUrl(hook);
+			return Object.assign(sim, { webhookUrl, notes: [`  webhook URL: ${webhookUrl}  (each message is printed here as [discord] <title>)`] });
+		},
+		n8nCredential: (instance) => ({
+			name: 'Discord webhook (simulator)',
+			type: 'proxmoxMcpDiscordWebhookApi',
+			data: { webhookUrl: instance.webhookUrl, tlsMode: 'system' },
+		}),
+	},
+	{
+		key: 'smtp',
+		title: 'SMTP receiver',
+		portOption: 'smtp-port',
+		defaultPort: 2525,
+		entry: 'test/simulators/mail/smtpReceiver.ts',
+		start: async (mod, args) => {
+			const dir = path.join(OUT, 'mail');
+			fs.mkdirSync(dir, { recursive: true });
+			let count = 0;
+			const sim = await mod.startSmtpReceiver({
+				host: args.host,
+				port: portOf(simulator('smtp'), args),
+				onMessage: (mail) => {
+					const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++count}.eml`);
+					fs.writeFileSync(file, mail.raw);
+					console.log(`[mail] to ${mail.envelope.to.join(', ')}: ${mail.parsed.subject ?? '(no subject)'}  (${path.relative(ROOT, file)})`);
+				},
+			});
+			return Object.assign(sim, { url: `smtp://${sim.host}:${sim.listenPort}`, notes: ['  no login, no TLS (loopback only); every message is printed here and saved as .eml under .cache/sim/mail'] });
+		},
+		n8nCredential: (instance) => ({
+			name: 'SMTP (simulator)',
+			type: 'proxmoxMcpSmtpApi',
+			data: { host: '127.0.0.1', port: instance.listenPort, security: 'none', user: '', password: '' },
+		}),
+	},
 ];
+
+function simulator(key) {
+	return SIMULATORS.find((sim) => sim.key === key);
+}
 
 function portOf(sim, args) {
 	const value = args[sim.portOption];

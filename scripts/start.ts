@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 
 import { N8nClient } from '../test/e2e/client';
+import { EVENT_TABLE, eventTableColumns } from '../test/e2e/eventTable';
 import { installN8n, installPackageLikeCommunityNodes, listWorkflowFiles, OWNER, packPackage, PACKAGE_ROOT, startN8n, stopProcess } from '../test/e2e/n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -89,7 +90,18 @@ async function startSimulators(): Promise<{ child: ChildProcess; info: Record<st
 }
 
 /** The workflows `npm start` publishes (their triggers and tools need the simulators' credentials). */
-export const PUBLISHED_WORKFLOWS = ['Proxmox MCP Server', 'Proxmox Incident Agent'];
+export const PUBLISHED_WORKFLOWS = ['Proxmox MCP Server', 'Proxmox Incident Agent', 'Proxmox Event Log'];
+
+/**
+ * The event log's Data Table, which the incident agent reads as memory and writes its analyses to:
+ * created with the columns of the event log's *Create event table* node, as that node would.
+ */
+async function ensureEventTable(client: N8nClient): Promise<void> {
+	const tables = await client.api<{ data: Array<{ name: string }> }>('GET', '/data-tables?limit=250');
+	if (tables.data.some((table) => table.name === EVENT_TABLE)) return;
+	await client.api('POST', '/data-tables', { name: EVENT_TABLE, columns: eventTableColumns() });
+	console.log(`data table "${EVENT_TABLE}" created (the event log, and the incident agent's memory)`);
+}
 
 /**
  * The model credential: a real OpenAI-compatible server when OPENAI_API_KEY or OPENAI_BASE_URL is
@@ -121,6 +133,7 @@ async function importOnce(client: N8nClient, simulators: Record<string, Simulato
 		credentialIds[credential.type] = { id, name: credential.name };
 		console.log(`credential "${credential.name}" (${credential.type})${url ? ` -> ${key} at ${url}` : ''}`);
 	}
+	await ensureEventTable(client);
 	const existingWorkflows = new Set((await client.api<{ data: Array<{ name: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.name));
 	for (const file of listWorkflowFiles()) {
 		const workflow = JSON.parse(readFileSync(file, 'utf8'));
@@ -155,7 +168,9 @@ export function tryThis(port: number, simulators: Record<string, SimulatorInfo>)
 			`    node scripts/sim.js control runBackupJob '["backup-daily"]'`,
 			`    node scripts/sim.js control emitSyslog '[{"node":"pve1","target":{"host":"127.0.0.1","port":5514,"transport":"udp"},"severity":3,"lines":["vzdump[4242]: ERROR: Backup of VM 100 failed - No space left on device"]}]'`,
 			`  The analysis lands in Gotify (${simulators.gotify?.url ?? 'the Gotify credential'}, login admin/admin) and ntfy (${simulators.ntfy?.url ?? 'the ntfy credential'}/proxmox-incidents, with Approve / Reject buttons);`,
-			`  the run is in the editor under Executions of "Proxmox Incident Agent".`,
+			`  a high or critical one also in Discord and e-mail (printed by the simulators as [discord] and [mail]; the mail is saved under .cache/sim/mail, with Approve / Reject form buttons);`,
+			`  the run is in the editor under Executions of "Proxmox Incident Agent", the analysis and its outcome in the Data Table "${EVENT_TABLE}" (Overview > Data tables),`,
+			`  which the agent reads as memory the next time the same kind of event comes (its Event_History tool).`,
 		);
 	}
 	lines.push(

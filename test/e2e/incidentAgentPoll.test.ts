@@ -89,7 +89,8 @@ describe('Proxmox incident agent, started by the Proxmox Poll Trigger', () => {
 		expect(message.message).toContain('No space left on device');
 		// The poll's event carries the UPID: the model read that task's log first.
 		expect(model.toolCallsMade()[0]).toEqual({ name: 'Task_Log', arguments: { upid } });
-		// The poll's event key is the task's: the event log's row carries it.
-		await until('the incident row', async () => (await table.rows()).find((row) => row.kind === 'incident' && row.eventKey === `proxmox:task:${upid}`), 60000);
+		// The analysis is in the event log under the poll's correlation key (events.ts correlationKey).
+		const row = await until('the incident row', async () => (await table.rows()).find((entry) => entry.kind === 'incident' && String(entry.summary).includes('Backup of VM 100')), 60000);
+		expect(row).toMatchObject({ source: expect.any(String), type: expect.stringMatching(/^backup\./), vmid: 100, eventKey: expect.stringMatching(/^proxmox:/) });
 	});
 });

@@ -105,6 +105,11 @@ export interface DiscordSimulatorOptions {
 	/** Messages per channel per window, not shown in headers (observed: about 30 per 60 s, protocols.md §3.5). */
 	channelLimit?: number;
 	channelWindowMs?: number;
+	/** Address and port to listen on (default 127.0.0.1, a random free port). */
+	host?: string;
+	port?: number;
+	/** Called with each message a webhook posts (`npm run sim` prints it). */
+	onMessage?: (message: SimMessage, webhook: SimWebhook) => void;
 }
 
 export class DiscordSimulator {
@@ -133,8 +138,12 @@ export class DiscordSimulator {
 	}
 
 	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve);
+		});
+		const host = this.options.host && this.options.host !== '0.0.0.0' && this.options.host !== '::' ? this.options.host : '127.0.0.1';
+		this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${(this.server.address() as AddressInfo).port}`;
 		return this;
 	}
 
@@ -334,7 +343,7 @@ export class DiscordSimulator {
 	): Promise<{ payload: Record<string, unknown>; files: Array<{ name: string; filename: string; type: string; data: Buffer }> } | { error: unknown }> {
 		const type = headers['content-type'] ?? '';
 		if (type.startsWith('multipart/form-data')) {
-			const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+			const form = await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
 			let payload: Record<string, unknown> = {};
 			const files: Array<{ name: string; filename: string; type: string; data: Buffer }> = [];
 			for (const [name, value] of form.entries()) {
@@ -489,6 +498,7 @@ export class DiscordSimulator {
 		};
 		this.applyMentions(message, payload.allowed_mentions);
 		this.messages.get(channel)!.push(message);
+		this.options.onMessage?.(message, webhook);
 		return message;
 	}
 

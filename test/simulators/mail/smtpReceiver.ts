@@ -32,6 +32,11 @@ export interface SmtpReceiverOptions {
 	rejectRecipients?: string[];
 	/** Largest message accepted (SIZE extension), default 10 MiB. */
 	maxSize?: number;
+	/** Address and port to listen on (default 127.0.0.1, a random free port). */
+	host?: string;
+	port?: number;
+	/** Called with each message once it is stored (`npm run sim` prints and saves it). */
+	onMessage?: (mail: ReceivedMail) => void;
 }
 
 export class SmtpReceiver {
@@ -42,7 +47,7 @@ export class SmtpReceiver {
 	private port = 0;
 	private waiters: Array<() => void> = [];
 
-	constructor(options: SmtpReceiverOptions = {}) {
+	constructor(private readonly options: SmtpReceiverOptions = {}) {
 		const config: SMTPServerOptions = {
 			secure: options.implicitTls === true,
 			name: 'mail.test',
@@ -81,6 +86,7 @@ export class SmtpReceiver {
 								raw,
 								parsed,
 							});
+							options.onMessage?.(this.messages[this.messages.length - 1]);
 							const waiting = this.waiters;
 							this.waiters = [];
 							for (const wake of waiting) wake();
@@ -96,7 +102,7 @@ export class SmtpReceiver {
 	}
 
 	get host(): string {
-		return '127.0.0.1';
+		return this.options.host ?? '127.0.0.1';
 	}
 
 	get listenPort(): number {
@@ -104,7 +110,10 @@ export class SmtpReceiver {
 	}
 
 	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+		await new Promise<void>((resolve, reject) => {
+			this.server.server.once('error', reject);
+			this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+		});
 		this.port = (this.server.server.address() as AddressInfo).port;
 		return this;
 	}

@@ -20,11 +20,13 @@ describe('npm start: the model the incident agent uses', () => {
 		expect(modelCredential({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/' }, simulated)?.data).toEqual({ apiKey: 'not-needed', url: 'http://127.0.0.1:11434/v1' });
 	});
 
-	it('publishes both AI workflows and says how to reach them', () => {
-		expect(PUBLISHED_WORKFLOWS).toEqual(['Proxmox MCP Server', 'Proxmox Incident Agent']);
+	it('publishes both AI workflows and the event log (the agent\'s memory) and says how to reach them', () => {
+		expect(PUBLISHED_WORKFLOWS).toEqual(['Proxmox MCP Server', 'Proxmox Incident Agent', 'Proxmox Event Log']);
 		const text = tryThis(5678, { pve: { url: 'https://127.0.0.1:8006' }, gotify: { url: 'http://127.0.0.1:8070' }, ntfy: { url: 'http://127.0.0.1:8071' } });
 		expect(text).toContain('http://127.0.0.1:5678/mcp/proxmox');
 		expect(text).toContain("control failNextBackup '[100, \"No space left on device\"]'");
 		expect(text).toContain('http://127.0.0.1:8071/proxmox-incidents');
+		expect(text).toContain('Discord and e-mail');
+		expect(text).toContain('Data Table "proxmox_events"');
 	});
 });
