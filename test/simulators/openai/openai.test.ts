@@ -172,4 +172,44 @@ describe('triage script', () => {
 		const evidence = (third as unknown as { toolCalls: Array<{ arguments: { output: { evidence: string[] } } }> }).toolCalls[0].arguments.output.evidence;
 		expect(evidence[1]).toMatch(/^Task_Log\({"upid":"UPID:pve2:[^"]+"}\): /);
 	});
+
+	it('with an event log tool: asks it about the event type once the evidence is in, and cites a past incident of the same guest', () => {
+		const script = triageScript();
+		const history = tool('Event_History', { type: {} });
+		history.description = 'Has this happened before, and what fixed it? Earlier events of one type from the event log';
+		const withHistory = { ...base, tools: [...tools, history] };
+		const log = '{"log":"ERROR: Backup of VM 103 failed - No space left on device"}';
+		const gathered = [
+			{ name: 'Recent_Failed_Tasks', content: `[{"upid":"${upid}"}]`, arguments: { node: 'pve2' } },
+			{ name: 'Task_Log', content: log, arguments: { upid } },
+		];
+		// The conversation as the agent sends it: each tool call, then its result.
+		const conversation = (results: Array<{ name: string; content: string; arguments: Record<string, unknown> }>) => ({
+			...withHistory,
+			userText: event,
+			toolResults: results,
+			messages: [
+				{ role: 'user' as const, content: event },
+				...results.flatMap((result, i) => [
+					{ role: 'assistant' as const, content: '', toolCalls: [{ id: `c${i}`, name: result.name, arguments: result.arguments }] },
+					{ role: 'tool' as const, content: result.content, toolCallId: `c${i}`, toolName: result.name },
+				]),
+			],
+		});
+		const asks = script(conversation(gathered));
+		expect(asks).toEqual({ toolCalls: [{ name: 'Event_History', arguments: { type: 'backup.guest.failed' } }] });
+		// n8n returns a Data Table tool's rows as JSON text; the row of another guest comes second.
+		const rows = JSON.stringify([
+			{ kind: 'event', type: 'backup.guest.failed', vmid: 103, message: 'ERROR: Backup of VM 103 failed' },
+			{ kind: 'incident', type: 'backup.guest.failed', vmid: 101, timestamp: '2026-10-01T02:00:00.000Z', summary: 'Backup of VM 101 failed.', probableCause: 'other guest', action: '', outcome: 'no action proposed' },
+			{ kind: 'incident', type: 'backup.guest.failed', vmid: 103, timestamp: '2026-11-02T03:10:00.000Z', summary: 'Backup of VM 103 failed.', probableCause: 'nfs-backup was full', action: 'Back up now 103', outcome: 'Done: Back up now 103 (task OK)' },
+		]);
+		const answer = script(conversation([...gathered, { name: 'Event_History', content: rows, arguments: { type: 'backup.guest.failed' } }]));
+		expect(answer).toMatchObject({
+			toolCalls: [{ name: 'format_final_json_response', arguments: { output: { probableCause: 'ERROR: Backup of VM 103 failed - No space left on device Seen before on 2026-11-02: nfs-backup was full; Back up now 103: Done: Back up now 103 (task OK).' } } }],
+		});
+		// No event type (an unclassified line): no question to the event log.
+		const untyped = 'Triage this Proxmox event: {"host": "pve2", "message": "kernel: I/O error"}';
+		expect(script({ ...withHistory, messages: [{ role: 'user', content: untyped }], userText: untyped, toolResults: [] })).toMatchObject({ toolCalls: [{ name: 'format_final_json_response' }] });
+	});
 });
