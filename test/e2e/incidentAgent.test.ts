@@ -140,7 +140,7 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		await Promise.all([pve?.close(), model?.close(), gotify?.close(), ntfy?.close(), discord?.close(), smtp?.close()]);
 	});
 
-	it('a failed backup: the model reads the task log, Gotify and ntfy get the analysis with an approval for a retry', async () => {
+	it('a failed backup: the model reads the task log and the event log (memory); Gotify, ntfy, Discord and e-mail get the analysis with an approval for a retry; the event log keeps it', async () => {
 		const vm = guestNode(100);
 		pve.control.failNextBackup(100, 'No space left on device');
 		const started = await call(pve, 'POST', `/nodes/${vm.node}/vzdump`, { token: token(), form: { vmid: '100', storage: 'nfs-backup', mode: 'snapshot' } });
@@ -196,10 +196,12 @@ describe('Proxmox incident agent workflow in a real n8n', () => {
 		const waiting = await executionWhere('the execution to wait for approval', (execution) => execution.status === 'waiting');
 		expect(waiting.data?.resultData.runData['Wait for approval']).toBeDefined();
 
-		// Reject: nothing runs, the person is told.
-		const rejectUrl = push.actions!.find((action) => action.label === 'Reject')!.url!;
+		// Reject, from the e-mail's form button (as a mail client submits it): nothing runs, the person is told.
+		const form = /<form method="post" action="([^"]+)"[^>]*><button[^>]*>Reject<\/button><\/form>/.exec(mail.parsed.html as string)!;
+		const rejectUrl = form[1].replace(/&amp;/g, '&');
+		expect(rejectUrl).toBe(push.actions!.find((action) => action.label === 'Reject')!.url);
 		const tasksBefore = (pve.control.getState() as { tasks: number }).tasks;
-		expect((await fetch(rejectUrl, { method: 'POST' })).status).toBe(200);
+		expect((await fetch(rejectUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' })).status).toBe(200);
 		await until('the rejection report', () => ntfy.store.all().find((entry) => entry.message?.startsWith('Not run: Back up now 100 (rejected)')));
 		expect((pve.control.getState() as { tasks: number }).tasks).toBe(tasksBefore);
 		// ...and the event log remembers it.
