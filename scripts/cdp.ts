@@ -22,6 +22,9 @@ export interface Viewport {
 	height: number;
 }
 
+/** Thrown by a probe to stop waiting at once (the condition can no longer come true). */
+export class FatalError extends Error {}
+
 /** Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60000, everyMs = 250): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -31,6 +34,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 			const value = await probe();
 			if (value) return value;
 		} catch (error) {
+			if (error instanceof FatalError) throw error;
 			lastError = error;
 		}
 		await new Promise((wake) => setTimeout(wake, everyMs));

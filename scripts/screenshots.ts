@@ -22,7 +22,7 @@ import { basename, join, relative } from 'node:path';
 import { N8nClient, type ExecutionSummary, type WorkflowJson } from '../test/e2e/client';
 import { installN8n, installPackageLikeCommunityNodes, listWorkflowFiles, OWNER, packPackage, PACKAGE_ROOT, startN8n, stopProcess } from '../test/e2e/n8n';
 import { freePort, portIsFree } from '../test/helpers/ports';
-import { Browser, until, type Page } from './cdp';
+import { Browser, FatalError, until, type Page } from './cdp';
 import { importOnce, type SimulatorInfo } from './start';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -204,24 +204,32 @@ async function runIncident(client: N8nClient, sims: Record<string, RunningSimula
 		lines: ['vzdump[4242]: ERROR: Backup of VM 100 failed - No space left on device'],
 		severity: 3,
 	});
-	const approve = await until(
-		'the ntfy push with an Approve button',
-		() => ntfy.store.all().flatMap((message) => message.actions ?? []).find((action) => action.label?.startsWith('Approve') && action.url),
-		300000,
-		500,
-	);
-	await until('the execution to wait for approval', async () => (await client.executions(workflowId, false)).some((execution) => execution.status === 'waiting'), 120000, 500);
-	const answer = await fetch(approve.url!, { method: approve.method ?? 'POST' });
-	if (!answer.ok) throw new Error(`approving through ${approve.url} answered ${answer.status}: ${await answer.text()}`);
-	console.log(`approved "${approve.label}"`);
 	const workflow = await client.api<{ nodes: Array<{ name: string; type: string }> }>('GET', `/workflows/${workflowId}`);
-	const waitNodes = workflow.nodes.filter((entry) => entry.type === 'n8n-nodes-base.wait').map((entry) => entry.name);
+	const named = (suffix: string) => workflow.nodes.filter((entry) => entry.type.endsWith(suffix)).map((entry) => entry.name);
+	const [agents, waits, syslogTriggers] = [named('.agent'), named('.wait'), named('.syslogTrigger')];
+	const ran = (execution: ExecutionSummary, names: string[]) => names.some((name) => execution.data?.resultData.runData[name]);
+	let approved: string | undefined;
+	// The run this syslog line started: analysed, then either waiting for approval (approved here
+	// through the ntfy Approve button, as a person's tap would) or done.
 	return await until(
-		'the approved execution to finish',
-		async () =>
-			(await client.finishedExecutions(workflowId)).find(
-				(execution) => execution.status === 'success' && waitNodes.some((name) => execution.data?.resultData.runData[name]),
-			),
+		'the incident agent to analyse the failed backup and finish',
+		async () => {
+			const executions = (await client.executions(workflowId, true)).filter((execution) => ran(execution, syslogTriggers));
+			const failed = executions.find((execution) => execution.status === 'error' || execution.status === 'crashed');
+			if (failed) throw new FatalError(`execution ${failed.id} of the incident agent failed: ${failed.data?.resultData.error?.message ?? failed.status}`);
+			const waiting = executions.find((execution) => execution.status === 'waiting');
+			if (waiting && !approved) {
+				const approve = ntfy.store.all().flatMap((message) => message.actions ?? []).find((action) => action.label?.startsWith('Approve') && action.url);
+				if (!approve) return undefined;
+				const answer = await fetch(approve.url!, { method: approve.method ?? 'POST' });
+				if (!answer.ok) throw new FatalError(`approving through ${approve.url} answered ${answer.status}: ${await answer.text()}`);
+				approved = approve.label;
+				console.log(`approved "${approve.label}"`);
+				return undefined;
+			}
+			if (waiting) return undefined;
+			return executions.find((execution) => execution.status === 'success' && ran(execution, agents) && (!approved || ran(execution, waits)));
+		},
 		300000,
 		1000,
 	);
