@@ -253,6 +253,7 @@ async function main() {
 	await installPackageLikeCommunityNodes(await packPackage(join(WORK, 'pack')), userFolder);
 
 	const stops: Array<() => Promise<unknown>> = [];
+	let succeeded = false;
 	try {
 		step('simulators (free ports)');
 		const sims = await startSimulators();
@@ -311,9 +312,12 @@ async function main() {
 
 		console.log(`\n${written.length} screenshots in ${relative(PACKAGE_ROOT, OUT)}/ (${((Date.now() - started) / 1000).toFixed(0)} s):`);
 		for (const file of written) console.log(`  ${relative(PACKAGE_ROOT, file)}`);
+		succeeded = true;
 	} finally {
 		for (const stop of stops.reverse()) await stop().catch(() => undefined);
-		if (!KEEP) rmSync(WORK, { recursive: true, force: true });
+		// Kept after a failure: n8n's log (n8n/n8n.log) and the browser profile tell what went wrong.
+		if (succeeded && !KEEP) rmSync(WORK, { recursive: true, force: true });
+		else console.log(`kept ${relative(PACKAGE_ROOT, WORK)} (n8n log: ${relative(PACKAGE_ROOT, join(WORK, 'n8n', 'n8n.log'))})`);
 	}
 }
 
