@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DISCORD_ACTIONS, DISCORD_SAFETY } from '../nodes/Discord/safety';
-import { EMAIL_ACTIONS, EMAIL_SAFETY } from '../nodes/Email/safety';
+import { EMAIL_ACTIONS, EMAIL_PER_CALL, EMAIL_SAFETY } from '../nodes/Email/safety';
 import { GOTIFY_ACTIONS, GOTIFY_SAFETY } from '../nodes/Gotify/safety';
 import { NTFY_ACTIONS, NTFY_SAFETY } from '../nodes/Ntfy/safety';
 import { RESOURCES } from '../nodes/Proxmox/actions/registry';
@@ -41,9 +41,12 @@ function resourceTable(resources: ProxmoxResource[]): string {
 	return rows.join('\n');
 }
 
-function simpleTable(title: string, entries: Array<[string, string, OperationSafety]>): string {
-	const rows = [`| ${title} operation | Class |`, '| --- | --- |'];
-	for (const [key, action, safety] of entries) rows.push(`| ${action} (\`${key}\`) | ${safety} |`);
+/** One row per operation; with `perCall`, a last column for the operations classed per call (†). */
+function simpleTable(title: string, entries: Array<[string, string, OperationSafety]>, perCall?: Record<string, string>): string {
+	const rows = perCall ? [`| ${title} operation | Class | Classed per call |`, '| --- | --- | --- |'] : [`| ${title} operation | Class |`, '| --- | --- |'];
+	for (const [key, action, safety] of entries) {
+		rows.push(perCall ? `| ${action} (\`${key}\`) | ${safety}${perCall[key] ? ' †' : ''} | ${perCall[key] ?? ''} |` : `| ${action} (\`${key}\`) | ${safety} |`);
+	}
 	return rows.join('\n');
 }
 
@@ -68,7 +71,7 @@ export function renderBlocks(): Record<string, string> {
 	const email = flat(EMAIL_SAFETY, EMAIL_ACTIONS);
 	return {
 		proxmox: `${resourceTable(RESOURCES)}\n\n⏱ starts a Proxmox task. † classed per call (last column).`,
-		others: `${simpleTable('Gotify', gotify)}\n\n${simpleTable('ntfy', ntfy)}\n\n${simpleTable('Discord Webhook', discord)}\n\n${simpleTable('Email (SMTP)', email)}\n\n${apiCallRules(
+		others: `${simpleTable('Gotify', gotify)}\n\n${simpleTable('ntfy', ntfy)}\n\n${simpleTable('Discord Webhook', discord)}\n\n${simpleTable('Email (SMTP)', email, EMAIL_PER_CALL)}\n\n${apiCallRules(
 			'Proxmox VE',
 			DESTRUCTIVE_RULES,
 			'a `/config` write of a guest, as Update Config; a guest create with `force`; any write setting `prune-backups` or `maxfiles`',

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { N8nClient } from '../test/e2e/client';
+import { N8nClient, type WorkflowJson } from '../test/e2e/client';
 import { EVENT_TABLE, eventTableColumns } from '../test/e2e/eventTable';
 import { installN8n, installPackageLikeCommunityNodes, listWorkflowFiles, OWNER, packPackage, PACKAGE_ROOT, startN8n, stopProcess } from '../test/e2e/n8n';
 
@@ -67,7 +67,7 @@ const KEY_FILE = join(LOCAL, 'encryption-key');
 const RUNNING = join(PACKAGE_ROOT, '.cache', 'sim', 'running.json');
 const MCP_TOKEN_FILE = join(LOCAL, 'mcp-token');
 
-interface SimulatorInfo {
+export interface SimulatorInfo {
 	url: string;
 	credential?: { name: string; type: string; data: Record<string, unknown> };
 }
@@ -116,7 +116,19 @@ export function modelCredential(env: NodeJS.ProcessEnv, simulated?: SimulatorInf
 	};
 }
 
-async function importOnce(client: N8nClient, simulators: Record<string, SimulatorInfo>) {
+export interface ImportOptions {
+	/** Where the MCP server's bearer token is kept across runs. */
+	tokenFile?: string;
+	/** Changes a workflow before it is imported (e.g. a free syslog port for a throwaway n8n). */
+	adapt?: (workflow: WorkflowJson) => void;
+}
+
+/**
+ * Imports a credential for each simulator (and the MCP bearer token) and the shipped workflows,
+ * skipping what exists by name, and publishes PUBLISHED_WORKFLOWS. Returns the workflow IDs by name.
+ */
+export async function importOnce(client: N8nClient, simulators: Record<string, SimulatorInfo>, options: ImportOptions = {}): Promise<Record<string, string>> {
+	const tokenFile = options.tokenFile ?? MCP_TOKEN_FILE;
 	const existingCredentials = new Set(
 		(await client.api<{ data: Array<{ name: string }> }>('GET', '/credentials?limit=250').catch(() => ({ data: [] }))).data.map((c) => c.name),
 	);
@@ -124,8 +136,8 @@ async function importOnce(client: N8nClient, simulators: Record<string, Simulato
 	const credentials = Object.entries(simulators).map(([key, sim]) => ({ key, url: sim.url, credential: key === 'openai' ? modelCredential(process.env, sim.credential) : sim.credential }));
 	if (!simulators.openai && modelCredential(process.env)) credentials.push({ key: 'openai', url: process.env.OPENAI_BASE_URL ?? 'api.openai.com', credential: modelCredential(process.env) });
 	// The MCP server's endpoint token (an n8n Bearer Auth credential), kept across runs.
-	if (!existsSync(MCP_TOKEN_FILE)) writeFileSync(MCP_TOKEN_FILE, randomBytes(24).toString('base64url'));
-	credentials.push({ key: 'mcp', url: '', credential: { name: 'Proxmox MCP bearer token', type: 'httpBearerAuth', data: { token: readFileSync(MCP_TOKEN_FILE, 'utf8').trim() } } });
+	if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString('base64url'));
+	credentials.push({ key: 'mcp', url: '', credential: { name: 'Proxmox MCP bearer token', type: 'httpBearerAuth', data: { token: readFileSync(tokenFile, 'utf8').trim() } } });
 	for (const { key, url, credential } of credentials) {
 		if (!credential) continue;
 		if (existingCredentials.has(credential.name)) continue;
@@ -134,14 +146,21 @@ async function importOnce(client: N8nClient, simulators: Record<string, Simulato
 		console.log(`credential "${credential.name}" (${credential.type})${url ? ` -> ${key} at ${url}` : ''}`);
 	}
 	await ensureEventTable(client);
-	const existingWorkflows = new Set((await client.api<{ data: Array<{ name: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.name));
+	const existingWorkflows = new Map((await client.api<{ data: Array<{ id: string; name: string }> }>('GET', '/workflows?limit=250')).data.map((w) => [w.name, w.id]));
+	const ids: Record<string, string> = {};
 	for (const file of listWorkflowFiles()) {
-		const workflow = JSON.parse(readFileSync(file, 'utf8'));
-		if (existingWorkflows.has(workflow.name)) continue;
-		if (process.env.OPENAI_MODEL) {
-			for (const node of workflow.nodes) if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.parameters.model = { __rl: true, mode: 'id', value: process.env.OPENAI_MODEL };
+		const workflow = JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
+		const existing = existingWorkflows.get(workflow.name);
+		if (existing) {
+			ids[workflow.name] = existing;
+			continue;
 		}
+		if (process.env.OPENAI_MODEL) {
+			for (const node of workflow.nodes) if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') (node.parameters as Record<string, unknown>).model = { __rl: true, mode: 'id', value: process.env.OPENAI_MODEL };
+		}
+		options.adapt?.(workflow);
 		const id = await client.createWorkflow(workflow, credentialIds);
+		ids[workflow.name] = id;
 		console.log(`workflow "${workflow.name}" imported`);
 		if (!PUBLISHED_WORKFLOWS.includes(workflow.name)) continue;
 		try {
@@ -151,6 +170,7 @@ async function importOnce(client: N8nClient, simulators: Record<string, Simulato
 			console.log(`workflow "${workflow.name}" not published: ${(error as Error).message}`);
 		}
 	}
+	return ids;
 }
 
 /** What to try once everything runs. */

@@ -16,7 +16,7 @@ import { readmeUrl } from '../shared/docs';
 import { EventShapeError } from '../shared/render';
 import { emailProperties } from './description';
 import { OPERATIONS } from './operations';
-import { EMAIL_ACTIONS, EMAIL_SAFETY } from './safety';
+import { EMAIL_ACTIONS, EMAIL_PER_CALL, EMAIL_REFUSAL_ADVICE, emailSafetyFor } from './safety';
 import { SMTP_CREDENTIAL, SmtpConfigurationError, SmtpError, smtpSettings, testSmtp, type SmtpSettings } from './transport';
 
 export class SmtpEmail implements INodeType {
@@ -60,7 +60,14 @@ export class SmtpEmail implements INodeType {
 				const operation = this.getNodeParameter('operation', i) as string;
 				const run = OPERATIONS[operation];
 				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${operation}`, { itemIndex: i });
-				guardAiUse(this, { action: EMAIL_ACTIONS[operation] ?? operation, key: operation, product: 'Email (SMTP)', verdict: EMAIL_SAFETY[operation] ?? 'destructive', itemIndex: i });
+				guardAiUse(this, {
+					action: EMAIL_ACTIONS[operation] ?? operation,
+					key: operation,
+					product: 'Email (SMTP)',
+					verdict: emailSafetyFor(this, operation, i),
+					itemIndex: i,
+					advice: EMAIL_PER_CALL[operation] ? EMAIL_REFUSAL_ADVICE : undefined,
+				});
 				out.push({ json: await run.call(this, settings, i), pairedItem: { item: i } });
 			} catch (error) {
 				const nodeError = toNodeError(this, error as Error, i);

@@ -1,8 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { allowDestructiveProperty } from '../shared/aiGuard';
 import { sendEventProperties } from '../shared/render';
+import { AI_ALLOWED_RECIPIENTS } from './aiRecipients';
 
 const on = (...operation: string[]) => ({ show: { operation } });
+/** Shown only on the node's AI tool variant (n8n-workflow's `@tool` display condition). */
+const asTool = { show: { '@tool': [true] } };
 
 const addressOptions: INodeProperties[] = [
 	{ displayName: 'BCC', name: 'bcc', type: 'string', default: '', description: 'Blind copies: addresses separated by commas (not shown to other recipients)' },
@@ -128,4 +132,16 @@ export const emailProperties: INodeProperties[] = [
 		displayOptions: on('sendEvent'),
 		options: [...addressOptions],
 	},
+	{
+		displayName: 'AI Allowed Recipients',
+		name: AI_ALLOWED_RECIPIENTS,
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		placeholder: 'ops@example.com\n@example.com',
+		description:
+			'The only recipients an AI agent using this node as a tool may mail in To, CC and BCC: addresses, or "@example.com" for a whole domain (not its subdomains), one per line or separated by commas; case does not matter. Any other recipient, and every recipient while the list is empty, is refused unless "Allow Destructive Operations From AI" is on.',
+		displayOptions: asTool,
+	},
+	allowDestructiveProperty('mail to recipients not on "AI Allowed Recipients"', asTool),
 ];

@@ -5,9 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
+import { portIsFree } from '../helpers/ports';
 import { startDiscordSimulator, type DiscordSimulator } from '../simulators/discord';
 import { startGotifySimulator, type GotifySimulator } from '../simulators/gotify';
 import { startSmtpReceiver, type SmtpReceiver } from '../simulators/mail/smtpReceiver';
@@ -17,14 +17,6 @@ import { N8nClient, nodeOutput } from './client';
 import { freePort, PACKAGE_NAME } from './n8n';
 
 const run = promisify(execFile);
-
-async function portIsFree(port: number): Promise<boolean> {
-	return await new Promise((resolve) => {
-		const server = createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
 
 describe('Send Event in a real n8n', () => {
 	const client = new N8nClient();

@@ -3,9 +3,9 @@
  * logger over UDP and TCP, and its executions contain them.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
+import { portIsFree } from '../helpers/ports';
 import { N8nClient, nodeOutput } from './client';
 import { freePort, PACKAGE_NAME } from './n8n';
 
@@ -19,14 +19,6 @@ async function logger(args: string[], input?: string): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const child = execFile('logger', args, { timeout: 10_000 }, (error) => (error ? reject(error) : resolve()));
 		child.stdin?.end(input);
-	});
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-	return await new Promise((resolve) => {
-		const server = createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
 }
 

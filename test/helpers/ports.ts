@@ -1,5 +1,6 @@
 /** Loopback ports for tests: a free one to listen on, and waiting until a started server listens. */
 import type { ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createConnection, createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -10,6 +11,25 @@ export async function freePort(): Promise<number> {
 			const { port } = server.address() as { port: number };
 			server.close(() => resolvePort(port));
 		});
+	});
+}
+
+/**
+ * Whether `port` can be bound now on `host` (default 127.0.0.1) over TCP (default) or UDP: a
+ * listener (e.g. a published Syslog Trigger) holds it while false.
+ */
+export async function portIsFree(port: number, options: { host?: string; protocol?: 'tcp' | 'udp' } = {}): Promise<boolean> {
+	const host = options.host ?? '127.0.0.1';
+	return await new Promise((resolve) => {
+		if (options.protocol === 'udp') {
+			const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+			socket.once('error', () => resolve(false));
+			socket.bind(port, host, () => socket.close(() => resolve(true)));
+			return;
+		}
+		const server = createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, host, () => server.close(() => resolve(true)));
 	});
 }
 

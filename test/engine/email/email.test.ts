@@ -129,14 +129,6 @@ describe('Email (SMTP) node: send', () => {
 		expect(remote.description).toBe('Field: security');
 	});
 
-	it('as an AI tool, Send goes through the gate as a write and is sent (nodes/Email/safety.ts)', async () => {
-		smtp = await startSmtpReceiver({});
-		const params = { operation: 'send', fromEmail: 'a@example.test', toEmail: 'b@example.test', subject: 's', text: 'from a model' };
-		const [item] = await runNode('smtpEmail', params, { credentials: credentials({ security: 'none', user: '', password: '' }), asTool: true });
-		expect(item.json.accepted).toEqual(['b@example.test']);
-		expect((await smtp.waitForMessages(1))[0].parsed.text).toContain('from a model');
-	});
-
 	it('reports a refused recipient, bad addresses and bad headers', async () => {
 		smtp = await startSmtpReceiver({ auth, tls: { certPem: certs.certPem, keyPem: certs.keyPem }, rejectRecipients: ['nobody@example.test'] });
 		const base = { operation: 'send', fromEmail: 'a@example.test', subject: 's', text: 'x' };
@@ -180,5 +172,75 @@ describe('Email (SMTP) node: Send Event', () => {
 		expect(mail.parsed.text).toContain('Probable cause: The NFS storage "backup-nas" went away during the backup.');
 		expect(mail.parsed.text).toContain('Host: pve1');
 		expect(smtp.messages).toHaveLength(1);
+	});
+});
+
+describe('Email (SMTP) node as an AI tool: AI Allowed Recipients (nodes/Email/aiRecipients.ts, the gate in nodes/shared/aiGuard.ts)', () => {
+	const base = { operation: 'send', fromEmail: 'n8n@example.test', subject: 's', text: 'from a model' };
+	const plain = () => credentials({ security: 'none', user: '', password: '' });
+	const asTool = (params: Record<string, unknown>, extra: Record<string, unknown> = {}) => runNode('smtpEmail', { ...base, ...params }, { credentials: plain(), asTool: true, ...extra });
+	const refusal = (field: string, address: string, empty = false) =>
+		`Refused: "Send an email" (send) is destructive (mails a recipient the owner did not allow: ${field} "${address}" is not on the node's "AI Allowed Recipients"${empty ? ' (the list is empty)' : ''}) and this Email (SMTP) tool does not allow destructive operations from AI.`;
+
+	it('sends to listed addresses (any case) and to any address of a listed @domain, in To, CC and BCC', async () => {
+		smtp = await startSmtpReceiver({});
+		const [item] = await asTool({
+			toEmail: 'OPS@Example.TEST',
+			options: { cc: 'Alice <alice@lab.example>', bcc: 'bob@LAB.example' },
+			aiAllowedRecipients: 'ops@example.test\n@lab.example',
+		});
+		// Nodemailer writes domains in lower case.
+		expect(item.json.accepted).toEqual(['OPS@example.test', 'alice@lab.example', 'bob@lab.example']);
+		const [mail] = await smtp.waitForMessages(1);
+		expect(mail.parsed.text).toContain('from a model');
+	});
+
+	it('refuses a To, CC or BCC address outside the list, naming the field and the address; nothing is sent', async () => {
+		smtp = await startSmtpReceiver({});
+		const allowed = 'ops@example.test, @lab.example';
+		const to = await fail(asTool({ toEmail: 'ops@example.test, leak@evil.example', aiAllowedRecipients: allowed }));
+		expect(to.message).toBe(refusal('To', 'leak@evil.example'));
+		expect(to.description).toContain('The owner may also add the address, or its domain as "@example.com", to "AI Allowed Recipients".');
+		expect((await fail(asTool({ toEmail: 'ops@example.test', options: { cc: 'copy@sub.lab.example' }, aiAllowedRecipients: allowed }))).message).toBe(refusal('CC', 'copy@sub.lab.example'));
+		expect((await fail(asTool({ toEmail: 'ops@example.test', options: { bcc: '"ops@example.test" <hidden@evil.example>' }, aiAllowedRecipients: allowed }))).message).toBe(
+			refusal('BCC', 'hidden@evil.example'),
+		);
+		const [item] = await asTool({ toEmail: 'leak@evil.example', aiAllowedRecipients: allowed }, { continueOnFail: true });
+		expect(item.json.error).toBe(refusal('To', 'leak@evil.example'));
+		expect(smtp.messages).toHaveLength(0);
+	});
+
+	it('with an empty list every recipient is refused, unless the owner allows destructive operations from AI', async () => {
+		smtp = await startSmtpReceiver({});
+		expect((await fail(asTool({ toEmail: 'ops@example.test' }))).message).toBe(refusal('To', 'ops@example.test', true));
+		expect(smtp.messages).toHaveLength(0);
+		const [item] = await asTool({ toEmail: 'anyone@evil.example', allowDestructiveFromAi: true });
+		expect(item.json.accepted).toEqual(['anyone@evil.example']);
+		expect(await smtp.waitForMessages(1)).toHaveLength(1);
+	});
+
+	it('Send Event is checked the same way', async () => {
+		smtp = await startSmtpReceiver({});
+		const params = { operation: 'sendEvent', fromEmail: 'n8n@example.test', toEmail: 'admin@example.test', options: { bcc: 'leak@evil.example' }, aiAllowedRecipients: '@example.test' };
+		const error = await fail(runNode('smtpEmail', params, { credentials: plain(), asTool: true, items: [{ ...backupFailure }] }));
+		expect(error.message).toBe(
+			'Refused: "Send an event as an email" (sendEvent) is destructive (mails a recipient the owner did not allow: BCC "leak@evil.example" is not on the node\'s "AI Allowed Recipients") and this Email (SMTP) tool does not allow destructive operations from AI.',
+		);
+		const [item] = await runNode('smtpEmail', { ...params, options: {} }, { credentials: plain(), asTool: true, items: [{ ...backupFailure }] });
+		expect(item.json).toMatchObject({ sent: true, accepted: ['admin@example.test'] });
+	});
+
+	it('a list entry that is neither an address nor @domain is an error naming it', async () => {
+		smtp = await startSmtpReceiver({});
+		const error = await fail(asTool({ toEmail: 'ops@example.test', aiAllowedRecipients: 'ops@example.test\nexample.test' }));
+		expect(error.message).toBe('AI Allowed Recipients: "example.test" is neither an address (ops@example.com) nor a domain (@example.com)');
+		expect(error.description).toBe('Field: AI Allowed Recipients');
+		expect(smtp.messages).toHaveLength(0);
+	});
+
+	it('run by a person (not as a tool), the list does not apply', async () => {
+		smtp = await startSmtpReceiver({});
+		const [item] = await runNode('smtpEmail', { ...base, toEmail: 'anyone@evil.example', aiAllowedRecipients: 'ops@example.test' }, { credentials: plain() });
+		expect(item.json.accepted).toEqual(['anyone@evil.example']);
 	});
 });

@@ -18,6 +18,7 @@ import { runNodeForResult } from '../../helpers/engine';
 import { startGotifySimulator, type GotifySimulator } from '../../simulators/gotify';
 import { startNtfySimulator, type NtfySimulator } from '../../simulators/ntfy';
 import type { ProxmoxSimulator } from '../../simulators/proxmox';
+import { backupFailure } from '../../unit/render/fixtures';
 import { NODE, startSim, stopSim, tokenCredentials } from './setup';
 
 jest.setTimeout(600_000);
@@ -27,6 +28,12 @@ const HOSTILE = ['..', '.', '../..', '/', '%2e%2e', '..%2f..', 'x/../../status',
 /** A value as a model fills it: an expression ($fromAI), which the editor's field checks do not see. */
 const expr = (value: unknown) => `={{ ${JSON.stringify(value)} }}`;
 const rl = (value: string) => expr({ __rl: true, mode: 'id', value });
+
+/** Trigger items whose event fields carry a hostile value: Send Event must still post only to its endpoint. */
+const hostileEvents = (value: string) => [
+	{ ...backupFailure, host: value, title: value, message: value, event: { ...backupFailure.event, type: value, node: value, vmid: value, upid: value } },
+	{ ...backupFailure, severity: 'critical', event: { type: 'guest.stopped', node: value, vmid: value } },
+];
 
 interface Sent {
 	method: string;
@@ -188,6 +195,7 @@ describe('Gotify tool under hostile parameters', () => {
 		const victim = sim.postMessage(other.token, { message: 'other application' });
 		const escapes: string[] = [];
 		let checked = 0;
+		let eventsSent = 0;
 		for (const [resource, ops] of Object.entries(GOTIFY_SAFETY)) {
 			for (const op of Object.keys(ops)) {
 				for (const value of [...HOSTILE, `../application/${other.id}`, String(victim.id), String(other.id)]) {
@@ -203,9 +211,11 @@ describe('Gotify tool under hostile parameters', () => {
 						returnAll: true,
 					};
 					const before = sim.requests.length;
-					await runNodeForResult('gotify', parameters, { credentials, asTool: true }).catch(() => undefined);
+					const items = op === 'sendEvent' ? hostileEvents(value) : undefined;
+					await runNodeForResult('gotify', parameters, { credentials, asTool: true, items }).catch(() => undefined);
 					for (const request of sim.requests.slice(before)) {
 						checked++;
+						if (op === 'sendEvent') eventsSent++;
 						const line = `${request.method} ${request.path}`;
 						if (!INTENDED[`${resource}.${op}`].some((pattern) => pattern.test(line))) escapes.push(`${resource}.${op} ${JSON.stringify(value.slice(0, 40))}: ${line.slice(0, 120)}`);
 					}
@@ -213,8 +223,9 @@ describe('Gotify tool under hostile parameters', () => {
 			}
 		}
 		expect(escapes).toEqual([]);
-		// Not vacuous: the ids that are ids did reach the server.
+		// Not vacuous: the ids that are ids did reach the server, and every hostile event was sent.
 		expect(checked).toBeGreaterThan(20);
+		expect(eventsSent).toBeGreaterThanOrEqual(2 * HOSTILE.length);
 	});
 });
 
@@ -238,14 +249,17 @@ describe('ntfy tool under hostile parameters', () => {
 		const credentials = { proxmoxMcpNtfyApi: { serverUrl: sim.url, authentication: 'none', tlsMode: 'system' } };
 		const escapes: string[] = [];
 		let checked = 0;
+		let eventsSent = 0;
 		for (const op of Object.keys(INTENDED)) {
 			for (const field of ['topic', 'topics', 'sequenceId']) {
 				for (const value of [...HOSTILE, 'other-topic', 'a,..']) {
 					const parameters: INodeParameters = { operation: op, topic: expr('alerts'), topics: expr('alerts'), sequenceId: expr('seq-1'), message: expr('x'), returnAll: true, [field]: expr(value) };
 					const before = sim.requests.length;
-					await runNodeForResult('ntfy', parameters, { credentials, asTool: true }).catch(() => undefined);
+					const items = op === 'sendEvent' ? hostileEvents(value) : undefined;
+					await runNodeForResult('ntfy', parameters, { credentials, asTool: true, items }).catch(() => undefined);
 					for (const request of sim.requests.slice(before)) {
 						checked++;
+						if (op === 'sendEvent') eventsSent++;
 						const line = `${request.method} ${request.path}`;
 						if (!INTENDED[op].some((pattern) => pattern.test(line))) escapes.push(`${op} ${field}=${JSON.stringify(value.slice(0, 40))}: ${line.slice(0, 120)}`);
 					}
@@ -254,5 +268,7 @@ describe('ntfy tool under hostile parameters', () => {
 		}
 		expect(escapes).toEqual([]);
 		expect(checked).toBeGreaterThan(10);
+		// Hostile events (with a valid topic) were published, not refused before the wire.
+		expect(eventsSent).toBeGreaterThan(HOSTILE.length);
 	});
 });

@@ -140,3 +140,16 @@ describe('documentation links and credential names', () => {
 		expect(new Set(names).size).toBe(names.length);
 	});
 });
+
+describe('Email (SMTP): the AI recipient allow-list', () => {
+	const email = byName('smtpEmail');
+	// What n8n generates for usableAsTool: the same description named `<name>Tool`, which the
+	// `@tool` display condition reads.
+	const tool: INodeTypeDescription = { ...email, name: `${email.name}Tool`, displayName: `${email.displayName} Tool` };
+	const aiFields = ['aiAllowedRecipients', 'allowDestructiveFromAi'];
+
+	it.each(['send', 'sendEvent'])('%s: shown on the AI tool only', (operation) => {
+		expect(shown(email, email.properties, { operation }).filter((name) => aiFields.includes(name))).toEqual([]);
+		expect(shown(tool, tool.properties, { operation }).filter((name) => aiFields.includes(name))).toEqual(aiFields);
+	});
+});

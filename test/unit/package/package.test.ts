@@ -4,7 +4,7 @@
  * usableAsTool on action nodes only, globally unique credential names).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import type { ICredentialType, INodeType, INodeTypeDescription } from 'n8n-workflow';
@@ -64,9 +64,24 @@ describe('npm pack', () => {
 		expect(files.filter((path) => /(^|\/)(test|tests|__tests__|simulators?)(\/|$)|\.test\.|\.spec\.|\.ts$/.test(path) && !path.endsWith('.d.ts'))).toEqual([]);
 	});
 
+	it('leaves the README screenshots out (docs/ stays in the repository)', () => {
+		expect(files.filter((path) => /^docs\/|\.png$/.test(path))).toEqual([]);
+	});
+
 	it('stays small (figure printed for the README)', () => {
 		console.log(`npm pack: ${files.length} files, ${(packed[0].size / 1024).toFixed(0)} KiB packed, ${(packed[0].unpackedSize / 1024).toFixed(0)} KiB unpacked`);
 		expect(packed[0].size).toBeLessThan(5 * 1024 * 1024);
+	});
+});
+
+describe('README screenshots (npm run screenshots)', () => {
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+	const workflows = readdirSync(join(ROOT, 'workflows')).filter((file) => file.endsWith('.json'));
+
+	it.each([...workflows.map((file) => file.replace(/\.json$/, '')), 'proxmox-incident-agent-execution'])('%s: committed and shown in the README', (name) => {
+		const image = `docs/screenshots/${name}.png`;
+		expect({ image, exists: existsSync(join(ROOT, image)) }).toEqual({ image, exists: true });
+		expect(readme).toContain(`(${image})`);
 	});
 });
 

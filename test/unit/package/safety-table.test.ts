@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { discordProperties } from '../../../nodes/Discord/description';
 import { DISCORD_SAFETY } from '../../../nodes/Discord/safety';
 import { emailProperties } from '../../../nodes/Email/description';
-import { EMAIL_SAFETY } from '../../../nodes/Email/safety';
+import { EMAIL_PER_CALL, EMAIL_SAFETY } from '../../../nodes/Email/safety';
 import { GOTIFY_SAFETY } from '../../../nodes/Gotify/safety';
 import { gotifyProperties } from '../../../nodes/Gotify/description';
 import { NTFY_SAFETY } from '../../../nodes/Ntfy/safety';
@@ -38,7 +38,9 @@ describe('safety table', () => {
 		const readme = readFileSync(README, 'utf8');
 		const block = readme.slice(readme.indexOf('<!-- safety-table:others:start'), readme.indexOf('<!-- safety-table:others:end'));
 		expect(block).toContain('| Delete a message (`delete`) | destructive |');
-		expect(block).toContain('| Send an event as an email (`sendEvent`) | write |');
+		// Both e-mail operations are classed per call (recipients outside "AI Allowed Recipients").
+		expect(Object.keys(EMAIL_PER_CALL).sort()).toEqual(Object.keys(EMAIL_SAFETY).sort());
+		expect(block).toContain('| Send an event as an email (`sendEvent`) | write † | as a tool, destructive for a To/CC/BCC address not on "AI Allowed Recipients" |');
 	});
 
 	it('every Proxmox and PBS operation classed per call says how, for the table', () => {
