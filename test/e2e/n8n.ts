@@ -119,6 +119,9 @@ export function n8nEnv(state: Pick<N8nState, 'n8nDir' | 'userFolder' | 'port' | 
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_LOG_OUTPUT: 'console',
+		// n8n's default zone is America/New_York; BSD syslog stamps carry no zone and the Syslog
+		// Trigger reads them in the workflow's zone, so n8n runs in the zone of the test's senders.
+		GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
 		// jest sets NODE_ENV=test, which changes n8n's start-up; n8n runs here as users run it.
 		NODE_ENV: 'production',
 		DB_SQLITE_POOL_SIZE: '2',
