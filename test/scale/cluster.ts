@@ -32,6 +32,8 @@ export interface QueueCluster {
 	main: { state: N8nState; child: ChildProcess };
 	workers: Worker[];
 	client: N8nClient;
+	/** Loopback port of the cluster's Postgres (undefined in regular mode), for pg_stat_activity. */
+	postgresPort?: number;
 	/** Stops the main instance and starts it again on the same port, database and queue. */
 	restartMain(): Promise<void>;
 	/** Execution ids each worker logged as started ("Worker started execution N"). */
@@ -45,6 +47,8 @@ export interface QueueClusterOptions {
 	concurrency?: number;
 	/** Regular mode on SQLite instead (one process), as the baseline of the benchmark. */
 	regular?: boolean;
+	/** Extra environment of every queue-mode instance (overrides the defaults below). */
+	env?: Record<string, string>;
 }
 
 /** Environment of every instance of the cluster: the queue, the database and the log level. */
@@ -78,10 +82,12 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 	const folders = [mainFolder];
 	try {
 		let env: Record<string, string> = { N8N_LOG_LEVEL: 'info' };
+		let postgresPort: number | undefined;
 		if (!options.regular) {
 			const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 			services.push(postgres, redis);
-			env = queueEnv(redis, postgres);
+			env = { ...queueEnv(redis, postgres), ...options.env };
+			postgresPort = postgres.port;
 		}
 		let main = await startN8n({ n8nDir, userFolder: mainFolder, encryptionKey, env });
 		const workers: Worker[] = [];
@@ -96,6 +102,7 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 			main,
 			workers,
 			client: new N8nClient(main.state),
+			postgresPort,
 			async restartMain() {
 				await stopProcess(main.child, 30_000);
 				main = await startN8n({ n8nDir, userFolder: mainFolder, encryptionKey, env, port: main.state.port });
