@@ -143,6 +143,8 @@ export class NtfyTrigger implements INodeType {
 			store: new CursorStore(this.getWorkflowStaticData('node')),
 			resume: !manual,
 			deadAfterMs,
+			maxInFlight: waitForExecution ? pacing.maxInFlight : 0,
+			maxQueue: pacing.maxQueue,
 			// `this.emit` is looked up at emit time (emitExecution): n8n swaps it in after trigger() returns in manual runs.
 			deliver: (message) => {
 				const done = emitExecution(this, [[{ json: ntfyEvent(message) }]], waitForExecution);
