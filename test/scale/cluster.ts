@@ -20,7 +20,7 @@ import {
 	stopProcess,
 	type N8nState,
 } from '../e2e/n8n';
-import { startPostgres, startRedis, type Service } from './services';
+import { queryPostgres, startPostgres, startRedis, type Service } from './services';
 
 export interface Worker {
 	child: ChildProcess;
@@ -36,6 +36,12 @@ export interface QueueCluster {
 	postgresPort?: number;
 	/** Stops the main instance and starts it again on the same port, database and queue. */
 	restartMain(): Promise<void>;
+	/**
+	 * Ids of the workflow's finished executions, read from Postgres: n8n's executions API leaves
+	 * out those main still counts as running, which includes a job whose end main missed (see
+	 * nodes/shared/pacing/emit.ts), though it finished. Queue mode only.
+	 */
+	finishedExecutionIds(workflowId: string): Promise<string[]>;
 	/** Execution ids each worker logged as started ("Worker started execution N"). */
 	executionsByWorker(): Array<Set<string>>;
 	stop(): Promise<void>;
@@ -108,6 +114,12 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 				main = await startN8n({ n8nDir, userFolder: mainFolder, encryptionKey, env, port: main.state.port });
 				cluster.main = main;
 				cluster.client = new N8nClient(main.state);
+			},
+			async finishedExecutionIds(workflowId: string) {
+				if (postgresPort === undefined) throw new Error('finishedExecutionIds needs queue mode (Postgres)');
+				if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`Unexpected workflow id ${workflowId}`);
+				const rows = await queryPostgres(postgresPort, `SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' AND finished OR "workflowId" = '${workflowId}' AND status IN ('error', 'crashed', 'canceled')`);
+				return rows.map(([id]) => id);
 			},
 			executionsByWorker() {
 				return workers.map((worker) => {
