@@ -89,13 +89,16 @@ export class ResumableStream<M> {
 	/** Closed for congestion: reconnect (and catch up from the cursor) once the queue is empty. */
 	private reconnectWhenDrained = false;
 
+	private readonly maxQueue: number;
+
 	constructor(private readonly options: ResumableStreamOptions<M>) {
 		this.backoff = options.backoff ?? new Backoff({ initialMs: 1000, maxMs: 60000 });
+		this.maxQueue = Math.max(1, options.maxQueue ?? DEFAULT_STREAM_QUEUE);
 		this.dispatcher = new Dispatcher<M>(
 			{
 				batchSize: 1,
 				maxWaitMs: 0,
-				maxQueue: Math.max(1, options.maxQueue ?? DEFAULT_STREAM_QUEUE),
+				maxQueue: this.maxQueue,
 				maxQueueBytes: Number.POSITIVE_INFINITY,
 				maxInFlight: Math.max(0, options.maxInFlight ?? 0),
 				ratePerSecond: 0,
@@ -187,6 +190,12 @@ export class ResumableStream<M> {
 		}
 		this.connection = connection;
 		this.armDeadTimer(session);
+		if (connection.pause && this.dispatcher.queued >= Math.max(1, Math.floor(this.maxQueue * 0.75))) {
+			// Reconnected while the queue is still congested: read on only once it is half empty.
+			this.paused = true;
+			clearTimeout(this.deadTimer);
+			connection.pause();
+		}
 		if (buffered && source.missedSince) {
 			try {
 				const missed = await source.missedSince(cursor);

@@ -282,4 +282,23 @@ describe('ResumableStream pacing (bounded in-flight executions)', () => {
 		expect(delivered).toEqual(burst.map((message) => message.id));
 		stream.stop();
 	});
+
+	it('a paused source that reconnects while the queue is still congested stays paused until it is half empty', async () => {
+		const source = new PausableSource();
+		const executions = new Executions();
+		const stream = new ResumableStream<Msg>({ source, store: new CursorStore({}), deliver: executions.deliver, fail: () => undefined, deadAfterMs: 60_000, resume: true, maxInFlight: 1, maxQueue: 8, backoff: backoff() });
+		await stream.start();
+		for (let id = 1; id <= 7; id++) source.publish(id);
+		expect(source.paused).toBe(true);
+		source.events!.ended(new Error('relay restarted'));
+		source.paused = false;
+		for (let rounds = 0; rounds < 100 && source.pauses < 2; rounds++) await new Promise((resolve) => setTimeout(resolve, 10));
+		// Reconnected (backoff 20 ms) into a congested queue: paused again at once.
+		expect(source.pauses).toBe(2);
+		expect(source.paused).toBe(true);
+		for (let id = 8; id <= 12; id++) source.publish(id);
+		for (let rounds = 0; rounds < 100 && executions.delivered.length < 12; rounds++) await executions.finish();
+		expect(executions.delivered).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+		stream.stop();
+	});
 });
