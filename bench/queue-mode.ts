@@ -7,7 +7,6 @@
  * time from the first line sent to the last execution finished; the ratio is queue / regular.
  * Needs `scripts/test-deps.sh` (postgresql, redis-server) and a build (`npm run bench -- queue`).
  */
-import { nodeOutput } from '../test/e2e/client';
 import { freePort, PACKAGE_NAME } from '../test/e2e/n8n';
 import { startQueueCluster, type QueueCluster } from '../test/scale/cluster';
 import { sendSyslogBurst } from '../test/scale/syslogLoad';
@@ -20,7 +19,15 @@ interface Figure {
 	setup: string;
 	seconds: number;
 	perSecond: number;
-	items: number;
+}
+
+/**
+ * Finished executions of the workflow. In queue mode from Postgres: n8n 2.41.1's executions API
+ * leaves out a job whose end main missed (it stays "running" on main; README "Scale-out").
+ */
+async function finishedCount(cluster: QueueCluster, workflowId: string): Promise<number> {
+	if (cluster.postgresPort !== undefined) return (await cluster.finishedExecutionIds(workflowId)).length;
+	return (await cluster.client.finishedExecutions(workflowId, false)).length;
 }
 
 async function measure(setup: string, cluster: QueueCluster): Promise<Figure> {
@@ -48,12 +55,11 @@ async function measure(setup: string, cluster: QueueCluster): Promise<Figure> {
 		let finished = 0;
 		while (finished < MESSAGES) {
 			await new Promise((wake) => setTimeout(wake, 500));
-			finished = (await cluster.client.finishedExecutions(workflowId, false).catch(() => [])).length;
+			finished = await finishedCount(cluster, workflowId).catch(() => finished);
 			if (Date.now() - started > 30 * 60_000) throw new Error(`${setup}: only ${finished} of ${MESSAGES} executions finished in 30 min`);
 		}
 		const seconds = (Date.now() - started) / 1000;
-		const items = (await cluster.client.finishedExecutions(workflowId)).flatMap((execution) => nodeOutput(execution.data, 'Syslog Trigger')).length;
-		return { setup, seconds, perSecond: MESSAGES / seconds, items };
+		return { setup, seconds, perSecond: MESSAGES / seconds };
 	} finally {
 		await cluster.client.unpublish(workflowId);
 	}
@@ -92,7 +98,7 @@ async function main() {
 		startQueueCluster({ workers: 2, concurrency: WORKER_CONCURRENCY }),
 	);
 	for (const figure of [regular, queue]) {
-		console.log(`${figure.setup}: ${figure.perSecond.toFixed(1)} executions/s (${MESSAGES} in ${figure.seconds.toFixed(1)} s, ${figure.items} items)`);
+		console.log(`${figure.setup}: ${figure.perSecond.toFixed(1)} executions/s (${MESSAGES} in ${figure.seconds.toFixed(1)} s)`);
 	}
 	console.log(`queue / regular: ${(queue.perSecond / regular.perSecond).toFixed(2)}×`);
 }
