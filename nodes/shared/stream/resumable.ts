@@ -6,7 +6,7 @@
  * executions at once. Sources only say how to open a stream and, where the server cannot replay,
  * how to fetch what was missed.
  */
-import { Dispatcher } from '../pacing';
+import { DEFAULT_QUEUE_SIZE, Dispatcher } from '../pacing';
 import { Backoff } from '../transport/backoff';
 import { CursorStore, type StreamCursor } from './cursor';
 
@@ -72,8 +72,6 @@ export interface ResumableStreamOptions<M> {
 	log?(message: string): void;
 }
 
-export const DEFAULT_STREAM_QUEUE = 10_000;
-
 export class ResumableStream<M> {
 	private stopped = false;
 	private connection: LiveConnection | undefined;
@@ -93,7 +91,7 @@ export class ResumableStream<M> {
 
 	constructor(private readonly options: ResumableStreamOptions<M>) {
 		this.backoff = options.backoff ?? new Backoff({ initialMs: 1000, maxMs: 60000 });
-		this.maxQueue = Math.max(1, options.maxQueue ?? DEFAULT_STREAM_QUEUE);
+		this.maxQueue = Math.max(1, options.maxQueue ?? DEFAULT_QUEUE_SIZE);
 		this.dispatcher = new Dispatcher<M>(
 			{
 				batchSize: 1,
