@@ -1,6 +1,6 @@
 // Three layers (see README "Tests"): unit and engine run in `npm run test:fast`; e2e drives a real n8n;
-// scale runs n8n in queue mode (main + workers on Redis and Postgres): only `npm run test:scale`
-// runs it (not `npm test`), until its 500-message stream burst passes (README "Scale-out").
+// scale runs n8n in queue mode (main + workers on Redis and Postgres): `npm run test:scale`, which
+// `.ci/run` runs after `npm test` (README "Scale-out").
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 

@@ -16,6 +16,7 @@ import {
 } from 'n8n-workflow';
 
 import { readmeUrl } from '../shared/docs';
+import { emitExecution, readStreamPacing, streamPacingOptions } from '../shared/pacing';
 import { WebSocketHandshakeError } from '../shared/transport';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { testGotifyCredential } from './credentialTest';
@@ -75,6 +76,8 @@ export class GotifyTrigger implements INodeType {
 						default: 90,
 						description: 'Reconnect when no message, ping or pong arrived for this long. n8n pings the server at a third of this interval.',
 					},
+					streamPacingOptions.maxConcurrentExecutions,
+					streamPacingOptions.queueSize,
 				],
 			},
 		],
@@ -126,18 +129,24 @@ export class GotifyTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const deadAfterMs = Math.max(1, Number(options.deadAfterSeconds ?? 90)) * 1000;
 		const manual = this.getMode() === 'manual';
+		const pacing = readStreamPacing(options);
+		// Pacing needs n8n to report when an execution finished; a manual run stops at its first message.
+		const waitForExecution = !manual && pacing.maxInFlight > 0;
 		const names = new ApplicationNames(connection);
 		const stream: ResumableStream<GotifyMessage> = new ResumableStream<GotifyMessage>({
 			source: new GotifyStreamSource(connection, Math.max(500, Math.floor(deadAfterMs / 3))),
 			store: new CursorStore(this.getWorkflowStaticData('node')),
 			resume: !manual,
 			deadAfterMs,
+			maxInFlight: waitForExecution ? pacing.maxInFlight : 0,
+			maxQueue: pacing.maxQueue,
 			deliver: (message) => {
 				if (applications.size > 0 && !applications.has(message.appid)) return;
 				if ((message.priority ?? 0) < minPriority) return;
-				// `this.emit` is looked up at emit time: n8n swaps it in after trigger() returns in manual runs.
-				this.emit([[{ json: gotifyEvent(message, names.get(message.appid)) }]]);
+				// `this.emit` is looked up at emit time (emitExecution): n8n swaps it in after trigger() returns in manual runs.
+				const done = emitExecution(this, [[{ json: gotifyEvent(message, names.get(message.appid)) }]], waitForExecution);
 				if (manual) stream.stop();
+				return done;
 			},
 			fail: (error) => this.emitError(toNodeError(error)),
 			log: (text) => this.logger.warn(`Gotify Trigger: ${text}`),

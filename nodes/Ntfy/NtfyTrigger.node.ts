@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { readmeUrl } from '../shared/docs';
+import { emitExecution, readStreamPacing, streamPacingOptions } from '../shared/pacing';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { ntfyEvent } from './event';
 import { testNtfyCredential } from './credentialTest';
@@ -89,6 +90,8 @@ export class NtfyTrigger implements INodeType {
 						default: 120,
 						description: 'Reconnect when the server sent nothing, not even a keepalive, for this long (ntfy sends one every 45 s by default)',
 					},
+					streamPacingOptions.maxConcurrentExecutions,
+					streamPacingOptions.queueSize,
 				],
 			},
 		],
@@ -117,6 +120,9 @@ export class NtfyTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const deadAfterMs = Math.max(1, Number(options.deadAfterSeconds ?? 120)) * 1000;
 		const manual = this.getMode() === 'manual';
+		const pacing = readStreamPacing(options);
+		// Pacing needs n8n to report when an execution finished; a manual run stops at its first message.
+		const waitForExecution = !manual && pacing.maxInFlight > 0;
 		const source = new NtfyStreamSource(
 			connection,
 			topics,
@@ -137,10 +143,13 @@ export class NtfyTrigger implements INodeType {
 			store: new CursorStore(this.getWorkflowStaticData('node')),
 			resume: !manual,
 			deadAfterMs,
-			// `this.emit` is looked up at emit time: n8n swaps it in after trigger() returns in manual runs.
+			maxInFlight: waitForExecution ? pacing.maxInFlight : 0,
+			maxQueue: pacing.maxQueue,
+			// `this.emit` is looked up at emit time (emitExecution): n8n swaps it in after trigger() returns in manual runs.
 			deliver: (message) => {
-				this.emit([[{ json: ntfyEvent(message) }]]);
+				const done = emitExecution(this, [[{ json: ntfyEvent(message) }]], waitForExecution);
 				if (manual) stream.stop();
+				return done;
 			},
 			fail: (error) => this.emitError(toNodeError(error)),
 			log: (text) => this.logger.warn(`ntfy Trigger: ${text}`),

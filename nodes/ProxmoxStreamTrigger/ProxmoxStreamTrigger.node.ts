@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { readmeUrl } from '../shared/docs';
+import { emitExecution, readStreamPacing, streamPacingOptions } from '../shared/pacing';
 import { CursorStore, ResumableStream } from '../shared/stream';
 import { openWebSocket, WebSocketHandshakeError } from '../shared/transport';
 import { DEFAULT_PATHS, mapMessage, type FieldPaths, type MappedMessage } from './mapping';
@@ -78,6 +79,8 @@ export class ProxmoxStreamTrigger implements INodeType {
 						default: 90,
 						description: 'Reconnect when no message, ping or pong arrived for this long. n8n pings the relay at a third of this interval.',
 					},
+					streamPacingOptions.maxConcurrentExecutions,
+					streamPacingOptions.queueSize,
 				],
 			},
 		],
@@ -115,15 +118,21 @@ export class ProxmoxStreamTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const deadAfterMs = Math.max(1, Number(options.deadAfterSeconds ?? 90)) * 1000;
 		const manual = this.getMode() === 'manual';
+		const pacing = readStreamPacing(options);
+		// Pacing needs n8n to report when an execution finished; a manual run stops at its first message.
+		const waitForExecution = !manual && pacing.maxInFlight > 0;
 		const stream: ResumableStream<MappedMessage> = new ResumableStream<MappedMessage>({
 			source: new WebSocketRelaySource(connection, Math.max(500, Math.floor(deadAfterMs / 3)), (raw) => mapMessage(raw, format, paths)),
 			store: new CursorStore(this.getWorkflowStaticData('node')),
 			resume: !manual,
 			deadAfterMs,
+			maxInFlight: waitForExecution ? pacing.maxInFlight : 0,
+			maxQueue: pacing.maxQueue,
 			deliver: (message) => {
-				// `this.emit` is looked up at emit time: n8n swaps it in after trigger() returns in manual runs.
-				this.emit([[{ json: message.json }]]);
+				// `this.emit` is looked up at emit time (emitExecution): n8n swaps it in after trigger() returns in manual runs.
+				const done = emitExecution(this, [[{ json: message.json }]], waitForExecution);
 				if (manual) stream.stop();
+				return done;
 			},
 			fail: (error) => this.emitError(toNodeError(error)),
 			log: (text) => this.logger.warn(`Proxmox Stream Trigger: ${connection.redactor.text(text)}`),

@@ -80,6 +80,7 @@ export class WebSocketRelaySource implements StreamSource<MappedMessage> {
 		ws.on('close', (code, reason) => end(new Error(`The relay closed the connection (${code}${reason.length ? ` ${reason.toString('utf8')}` : ''})`)));
 		ws.on('error', (error) => end(error));
 		events.alive();
-		return { close: () => void teardown() };
+		// A relay cannot replay: under congestion the socket stops reading and TCP holds the rest.
+		return { close: () => void teardown(), pause: () => ws.pause(), resume: () => ws.resume() };
 	}
 }

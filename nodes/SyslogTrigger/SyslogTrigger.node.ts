@@ -8,11 +8,11 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type IRun,
 	type ITriggerFunctions,
 	type ITriggerResponse,
 } from 'n8n-workflow';
 import { readmeUrl } from '../shared/docs';
+import { emitExecution } from '../shared/pacing';
 import { syslogTriggerProperties } from './description';
 import { statsItem, type SyslogItem } from './item';
 import { SyslogPipeline } from './pipeline';
@@ -73,14 +73,12 @@ export class SyslogTrigger implements INodeType {
 		let firstEmit: (() => void) | undefined;
 		const firstEmitted = new Promise<void>((resolve) => (firstEmit = resolve));
 
-		const deliver = (items: SyslogItem[]): Promise<IRun> | undefined => {
+		const deliver = (items: SyslogItem[]): Promise<void> | undefined => {
 			const data: INodeExecutionData[] = items.map((item) => ({ json: item as unknown as IDataObject }));
-			// n8n settles `done` when the execution has finished; only needed to limit concurrency.
-			const done = maxInFlight > 0 ? this.helpers.createDeferredPromise<IRun>() : undefined;
-			// `this.emit` is looked up on each call: in "Test step" n8n replaces it after trigger() returns.
-			this.emit([data], undefined, done);
+			// Waiting for the execution to finish is only needed to limit concurrency.
+			const done = emitExecution(this, [data], maxInFlight > 0);
 			firstEmit?.();
-			return done?.promise;
+			return done;
 		};
 		const pipeline = new SyslogPipeline(settings.pipeline, deliver);
 		const server = new SyslogServer(settings.listen, pipeline);

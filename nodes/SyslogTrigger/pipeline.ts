@@ -2,7 +2,7 @@ import { SEVERITY_NAMES, severityRank, type EventSeverity } from '../shared/even
 import { classifyProxmox } from './classify/proxmox';
 import type { MessageFilter } from './filters';
 import { Deduper } from './floodGuard/dedupe';
-import { Dispatcher } from './floodGuard/dispatcher';
+import { Dispatcher } from '../shared/pacing';
 import { buildItem, repeatSummary, type MessageMeta, type SyslogItem, type SyslogTransport } from './item';
 import { decodePayload, parseSyslog } from './parser';
 import { trimTrailer } from './parser/rfc5424';

@@ -437,6 +437,10 @@ export interface TriggerHandle {
 	waitForError(count?: number, timeoutMs?: number): Promise<Error[]>;
 	/** The node's static data (as n8n would persist it between activations). */
 	staticData: IDataObject;
+	/** Executions emitted with a done promise that have not finished (only held with `executions: 'hold'`). */
+	readonly running: number;
+	/** Finishes the oldest `count` held executions (all when omitted), as n8n does when they end. */
+	finishExecutions(count?: number): void;
 	close(): Promise<void>;
 	manualTriggerFunction?: () => Promise<void>;
 }
@@ -448,7 +452,17 @@ export interface TriggerHandle {
 export async function startTrigger(
 	type: string,
 	parameters: INodeParameters,
-	options: { credentials?: CredentialsByType; mode?: 'trigger' | 'manual'; staticData?: IDataObject } = {},
+	options: {
+		credentials?: CredentialsByType;
+		mode?: 'trigger' | 'manual';
+		staticData?: IDataObject;
+		/**
+		 * When the done promise of an emit settles (n8n settles it once the execution finished):
+		 * `finish` (default) on the next tick, like an execution that ends at once; `hold` only
+		 * through `finishExecutions`, like executions that keep running.
+		 */
+		executions?: 'finish' | 'hold';
+	} = {},
 ): Promise<TriggerHandle> {
 	const credentials = options.credentials ?? {};
 	const { workflow, node } = singleNodeWorkflow(type, parameters, credentials, options.staticData);
@@ -458,14 +472,22 @@ export async function startTrigger(
 	const failedExecutions: Error[] = [];
 	const waiters: Array<() => void> = [];
 	const notify = () => waiters.splice(0).forEach((wake) => wake());
+	type Done = { resolve(run: IRun): void };
+	const held: Done[] = [];
+	const finishRun = (done: Done) =>
+		done.resolve({ finished: true, mode: 'trigger', startedAt: new Date(), stoppedAt: new Date(), status: 'success', data: createRunExecutionData() } as IRun);
 	const context = new TriggerContext(
 		workflow,
 		node,
 		createAdditionalData(credentials),
 		mode,
 		mode === 'manual' ? 'manual' : 'activate',
-		(data) => {
+		(data, _responsePromise, donePromise) => {
 			emitted.push(data);
+			if (donePromise) {
+				if (options.executions === 'hold') held.push(donePromise);
+				else setImmediate(() => finishRun(donePromise));
+			}
 			notify();
 		},
 		(error) => {
@@ -498,6 +520,12 @@ export async function startTrigger(
 		errors,
 		failedExecutions,
 		staticData,
+		get running() {
+			return held.length;
+		},
+		finishExecutions: (count = held.length) => {
+			for (const done of held.splice(0, count)) finishRun(done);
+		},
 		manualTriggerFunction: response?.manualTriggerFunction,
 		waitForEmit: (count = 1, timeoutMs = 20_000) =>
 			waitFor(() => (emitted.length >= count ? emitted : undefined), timeoutMs, `${count} emit(s)`),

@@ -20,7 +20,7 @@ import {
 	stopProcess,
 	type N8nState,
 } from '../e2e/n8n';
-import { startPostgres, startRedis, type Service } from './services';
+import { queryPostgres, startPostgres, startRedis, type Service } from './services';
 
 export interface Worker {
 	child: ChildProcess;
@@ -32,8 +32,16 @@ export interface QueueCluster {
 	main: { state: N8nState; child: ChildProcess };
 	workers: Worker[];
 	client: N8nClient;
+	/** Loopback port of the cluster's Postgres (undefined in regular mode), for pg_stat_activity. */
+	postgresPort?: number;
 	/** Stops the main instance and starts it again on the same port, database and queue. */
 	restartMain(): Promise<void>;
+	/**
+	 * Ids of the workflow's finished executions, read from Postgres: n8n's executions API leaves
+	 * out those main still counts as running, which includes a job whose end main missed (see
+	 * nodes/shared/pacing/emit.ts), though it finished. Queue mode only.
+	 */
+	finishedExecutionIds(workflowId: string): Promise<string[]>;
 	/** Execution ids each worker logged as started ("Worker started execution N"). */
 	executionsByWorker(): Array<Set<string>>;
 	stop(): Promise<void>;
@@ -45,6 +53,8 @@ export interface QueueClusterOptions {
 	concurrency?: number;
 	/** Regular mode on SQLite instead (one process), as the baseline of the benchmark. */
 	regular?: boolean;
+	/** Extra environment of every queue-mode instance (overrides the defaults below). */
+	env?: Record<string, string>;
 }
 
 /** Environment of every instance of the cluster: the queue, the database and the log level. */
@@ -78,10 +88,12 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 	const folders = [mainFolder];
 	try {
 		let env: Record<string, string> = { N8N_LOG_LEVEL: 'info' };
+		let postgresPort: number | undefined;
 		if (!options.regular) {
 			const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 			services.push(postgres, redis);
-			env = queueEnv(redis, postgres);
+			env = { ...queueEnv(redis, postgres), ...options.env };
+			postgresPort = postgres.port;
 		}
 		let main = await startN8n({ n8nDir, userFolder: mainFolder, encryptionKey, env });
 		const workers: Worker[] = [];
@@ -96,11 +108,18 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 			main,
 			workers,
 			client: new N8nClient(main.state),
+			postgresPort,
 			async restartMain() {
 				await stopProcess(main.child, 30_000);
 				main = await startN8n({ n8nDir, userFolder: mainFolder, encryptionKey, env, port: main.state.port });
 				cluster.main = main;
 				cluster.client = new N8nClient(main.state);
+			},
+			async finishedExecutionIds(workflowId: string) {
+				if (postgresPort === undefined) throw new Error('finishedExecutionIds needs queue mode (Postgres)');
+				if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`Unexpected workflow id ${workflowId}`);
+				const rows = await queryPostgres(postgresPort, `SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' AND finished OR "workflowId" = '${workflowId}' AND status IN ('error', 'crashed', 'canceled')`);
+				return rows.map(([id]) => id);
 			},
 			executionsByWorker() {
 				return workers.map((worker) => {

@@ -97,3 +97,12 @@ export async function startRedis(): Promise<Service> {
 		},
 	};
 }
+
+/** Runs one SQL statement with psql on a cluster started by startPostgres; rows as arrays of columns. */
+export async function queryPostgres(port: number, sql: string): Promise<string[][]> {
+	const { stdout } = await run(join(postgresBin(), 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'n8n', '-At', '-F', '\t', '-c', sql]);
+	return stdout
+		.split('\n')
+		.filter((line) => line !== '')
+		.map((line) => line.split('\t'));
+}

@@ -27,9 +27,9 @@ async function statsItemWhere(trigger: TriggerHandle, check: (stats: SyslogStats
 	}
 }
 
-async function listen(parameters: Record<string, unknown>, credentials?: Record<string, Record<string, string>>) {
+async function listen(parameters: Record<string, unknown>, credentials?: Record<string, Record<string, string>>, executions?: 'finish' | 'hold') {
 	const port = await freePort();
-	handle = await startTrigger(TYPE, { host: '127.0.0.1', port, ...parameters } as never, { credentials });
+	handle = await startTrigger(TYPE, { host: '127.0.0.1', port, ...parameters } as never, { credentials, executions });
 	return { port, trigger: handle };
 }
 
@@ -184,11 +184,15 @@ describe('Syslog Trigger with util-linux logger', () => {
 	});
 
 	it('stops reading TCP while the queue is full instead of dropping (backpressure)', async () => {
-		// The harness never reports executions as finished, so with one allowed at a time the queue fills.
-		const { port, trigger } = await listen({
-			protocol: 'tcp',
-			options: { ...quiet, maxConcurrentExecutions: 1, queueSize: 100, statistics: 'periodic', statisticsInterval: 1 },
-		});
+		// The harness holds the executions (never finished), so with one allowed at a time the queue fills.
+		const { port, trigger } = await listen(
+			{
+				protocol: 'tcp',
+				options: { ...quiet, maxConcurrentExecutions: 1, queueSize: 100, statistics: 'periodic', statisticsInterval: 1 },
+			},
+			undefined,
+			'hold',
+		);
 		const socket = connectTcp(port, '127.0.0.1');
 		const frames = Array.from({ length: 5000 }, (_, i) => {
 			const text = `<13>1 - h flood - - - message ${i}`;

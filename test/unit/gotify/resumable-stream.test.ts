@@ -53,7 +53,7 @@ function setup(resume = true, deadAfterMs = 10_000) {
 	const stream = new ResumableStream<Msg>({
 		source,
 		store: new CursorStore(data),
-		deliver: (message) => delivered.push(message.id),
+		deliver: (message) => void delivered.push(message.id),
 		fail: (error) => failures.push(error),
 		deadAfterMs,
 		resume,

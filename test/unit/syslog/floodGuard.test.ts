@@ -1,6 +1,5 @@
 import { Deduper } from '../../../nodes/SyslogTrigger/floodGuard/dedupe';
-import { Dispatcher } from '../../../nodes/SyslogTrigger/floodGuard/dispatcher';
-import { RateLimiter } from '../../../nodes/SyslogTrigger/floodGuard/rateLimit';
+import { Dispatcher, RateLimiter } from '../../../nodes/shared/pacing';
 
 beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-24T12:00:00Z') }));
 afterEach(() => jest.useRealTimers());
