@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { SEVERITY_NAMES } from '../shared/events';
+import { DEFAULT_MAX_CONCURRENT_EXECUTIONS } from '../shared/pacing/options';
 import { EVENT_TYPES } from './classify/proxmox';
 import { FACILITY_NAMES } from './parser/pri';
 
@@ -168,10 +169,10 @@ export const syslogTriggerProperties: INodeProperties[] = [
 				displayName: 'Max Concurrent Executions',
 				name: 'maxConcurrentExecutions',
 				type: 'number',
-				default: 0,
+				default: DEFAULT_MAX_CONCURRENT_EXECUTIONS,
 				typeOptions: { minValue: 0 },
 				description:
-					'Executions of this workflow started by the trigger that may run at once; further messages wait in the queue. 0 means no limit.',
+					'Executions of this workflow started by the trigger that may run at once; further messages wait in the queue. 0 means no limit (a burst then starts all its executions at once, which can exhaust the database connections of n8n in queue mode).',
 			},
 			{
 				displayName: 'Max Message Size (Bytes)',

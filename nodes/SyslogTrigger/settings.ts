@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { NodeOperationError, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 import type { EventSeverity } from '../shared/events';
+import { DEFAULT_MAX_CONCURRENT_EXECUTIONS } from '../shared/pacing/options';
 import { buildMessageFilter, buildSourceAllowList, FilterConfigError } from './filters';
 import { facilityCodeFromName } from './parser/pri';
 import type { PipelineConfig } from './pipeline';
@@ -135,7 +136,7 @@ export async function readSettings(context: ITriggerFunctions): Promise<TriggerS
 			batchMaxWaitMs: batched ? Math.round((context.getNodeParameter('batchMaxWait', 2) as number) * 1000) : 0,
 			maxQueue: options.queueSize ?? 10000,
 			maxQueueBytes: QUEUE_MAX_BYTES,
-			maxInFlight: options.maxConcurrentExecutions ?? 0,
+			maxInFlight: options.maxConcurrentExecutions ?? DEFAULT_MAX_CONCURRENT_EXECUTIONS,
 			attachStats: statistics === 'item',
 		},
 		listen: {
