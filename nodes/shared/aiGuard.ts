@@ -74,7 +74,15 @@ export function guardAiUse(fn: IExecuteFunctions, call: GuardedCall): void {
 	);
 }
 
-/** The owner's opt-in switch, for nodes that have destructive operations. */
+/**
+ * Shown on the `<name>Tool` variant only (n8n-workflow displayParameter reads `@tool` from the node
+ * type's name): on a node that is not an AI tool, AI-only settings do nothing.
+ */
+export function onToolOnly(displayOptions?: INodeProperties['displayOptions']): NonNullable<INodeProperties['displayOptions']> {
+	return { ...displayOptions, show: { ...displayOptions?.show, '@tool': [true] } };
+}
+
+/** The owner's opt-in switch, for nodes that have destructive operations; shown on the AI tool only. */
 export function allowDestructiveProperty(examples: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
 	return {
 		displayName: 'Allow Destructive Operations From AI',
@@ -82,6 +90,6 @@ export function allowDestructiveProperty(examples: string, displayOptions?: INod
 		type: 'boolean',
 		default: false,
 		description: `Whether an AI agent using this node as a tool may run destructive operations (${examples}). Off: they are refused with an explanation.`,
-		...(displayOptions ? { displayOptions } : {}),
+		displayOptions: onToolOnly(displayOptions),
 	};
 }

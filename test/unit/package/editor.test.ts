@@ -153,3 +153,27 @@ describe('Email (SMTP): the AI recipient allow-list', () => {
 		expect(shown(tool, tool.properties, { operation }).filter((name) => aiFields.includes(name))).toEqual(aiFields);
 	});
 });
+
+describe('AI-only settings', () => {
+	// The operations of a node: every resource/operation pair (or operation alone).
+	const combinations = (node: INodeTypeDescription): INodeParameters[] => {
+		const resources = (node.properties.find((p) => p.name === 'resource')?.options ?? []).map((o) => (o as { value: string }).value);
+		const operationsFor = (resource?: string) =>
+			node.properties
+				.filter((p) => p.name === 'operation' && (!resource || (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource)))
+				.flatMap((p) => (p.options ?? []).map((o) => (o as { value: string }).value));
+		return resources.length ? resources.flatMap((resource) => operationsFor(resource).map((operation) => ({ resource, operation }))) : operationsFor().map((operation) => ({ operation }));
+	};
+	const AI_ONLY = ['allowDestructiveFromAi', 'aiAllowedRecipients', 'aiReadablePaths'];
+
+	it.each(nodes.filter((node) => node.usableAsTool).map((node) => [node.name, node] as const))('%s shows them on its AI tool only, and the opt-in on the tool wherever an operation is destructive', (_name, node) => {
+		const tool: INodeTypeDescription = { ...node, name: `${node.name}Tool`, displayName: `${node.displayName} Tool` };
+		let shownOnTool = 0;
+		for (const values of combinations(node)) {
+			expect({ values, shown: shown(node, node.properties, values).filter((name) => AI_ONLY.includes(name)) }).toEqual({ values, shown: [] });
+			if (shown(tool, tool.properties, values).includes('allowDestructiveFromAi')) shownOnTool++;
+		}
+		// ntfy has no destructive operation (NTFY_SAFETY), hence no opt-in.
+		expect(shownOnTool > 0).toBe(node.properties.some((p) => p.name === 'allowDestructiveFromAi'));
+	});
+});
