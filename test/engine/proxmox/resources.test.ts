@@ -181,6 +181,22 @@ describe('Cluster', () => {
 		expect(json(await run('cluster', 'getHaStatus')).length).toBeGreaterThan(0);
 	});
 
+	it('updating a disabled backup job keeps it disabled unless Enabled says otherwise; the storage comes from the editor\'s list', async () => {
+		const [job] = json(await run('cluster', 'createBackupJob', { schedule: 'sat 04:00', jobStorage: locator('nfs-backup', 'list'), selection: 'vmid', vmids: '100', enabled: false }));
+		const id = String(job.id);
+		expect(job).toMatchObject({ storage: 'nfs-backup' });
+		expect([0, false]).toContain(job.enabled);
+		try {
+			const [kept] = json(await run('cluster', 'updateBackupJob', { jobId: id, schedule: 'sun 04:00' }));
+			expect(kept.schedule).toBe('sun 04:00');
+			expect([0, false]).toContain(kept.enabled);
+			const [enabled] = json(await run('cluster', 'updateBackupJob', { jobId: id, enabled: 'yes' }));
+			expect([1, true, undefined]).toContain(enabled.enabled);
+		} finally {
+			await run('cluster', 'deleteBackupJob', { jobId: id });
+		}
+	});
+
 	it('manages backup jobs: create, update, run now, delete; lists guests without a job', async () => {
 		const [job] = json(await run('cluster', 'createBackupJob', { schedule: 'sat 02:30', jobStorage: 'nfs-backup', selection: 'vmid', vmids: '100,203', mode: 'snapshot', comment: 'n8n' }));
 		expect(job.id).toBeDefined();
