@@ -14,7 +14,7 @@
  *   - every credential passes its test against the simulators, and its form opens.
  * Screenshots and each panel's text go to .cache/editor-check/out/ (not committed).
  *
- *   npm run editor-check [-- --only proxmox,gotify] [--keep]
+ *   npm run editor-check [-- --only proxmox,gotify] [--cases proxmox-vm-,gotifyTrigger] [--keep]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,9 @@ const OUT = join(WORK, 'out');
 const KEEP = process.argv.includes('--keep');
 const onlyArg = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const ONLY = onlyArg ? onlyArg.split(',') : undefined;
+const casesArg = process.argv.includes('--cases') ? process.argv[process.argv.indexOf('--cases') + 1] : undefined;
+/** Panels whose label (file name in out/) starts with one of these, e.g. proxmox-vm-,gotifyTrigger. */
+const CASES = casesArg ? casesArg.split(',') : undefined;
 const PACKAGE = 'n8n-nodes-proxmox-mcp';
 
 interface Case {
@@ -245,7 +248,7 @@ async function main() {
 	step('build');
 	execFileSync('npm', ['run', 'build'], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
 	const nodes = descriptions();
-	const cases = nodes.flatMap(casesOf).filter((testCase) => !ONLY || ONLY.includes(testCase.node.name));
+	const cases = nodes.flatMap(casesOf).filter((testCase) => (!ONLY || ONLY.includes(testCase.node.name)) && (!CASES || CASES.some((prefix) => testCase.label.startsWith(prefix))));
 	console.log(`${cases.length} panels to open`);
 
 	step('n8n 2.41.1 (cached install) with the packed package');
