@@ -163,10 +163,12 @@ async function checkLocators(page: Page): Promise<Array<{ name: string; items: n
 	const results = [];
 	for (const name of names) {
 		const at = await page.evaluate<{ x: number; y: number } | false>(`(() => {
-			const box = document.querySelector('[data-test-id="resource-locator-${name}"]');
+			const box = document.querySelector('[data-test-id="ndv"] [data-test-id="resource-locator-${name}"]');
+			if (!box) return false;
 			const mode = box.querySelector('[data-test-id="rlc-mode-selector"] input');
 			if (mode && !/list/i.test(mode.value)) return false;
 			const input = box.querySelector('[data-test-id="rlc-input"]');
+			if (!input) return false;
 			input.scrollIntoView({ block: 'center' });
 			const rect = input.getBoundingClientRect();
 			return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
@@ -201,10 +203,17 @@ async function checkLocators(page: Page): Promise<Array<{ name: string; items: n
 				return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
 			})()`)
 			: false;
-		if (first) await click(page, first.x, first.y);
-		await page.send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 });
-		await page.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 });
-		await until('the list to close', () => page.evaluate<boolean>(`![...document.querySelectorAll('[data-test-id="resource-locator-dropdown"]')].some((el) => el.getBoundingClientRect().height > 0)`), 5000, 200).catch(() => undefined);
+		const stillOpen = () => page.evaluate<boolean>(`[...document.querySelectorAll('[data-test-id="rlc-item"], [data-test-id="rlc-error-container"], [data-test-id="rlc-search"]')].some((el) => el.getBoundingClientRect().height > 0)`);
+		if (first) {
+			await click(page, first.x, first.y);
+			await until('the list to close on the pick', async () => !(await stillOpen()), 3000, 200).catch(() => undefined);
+		}
+		// Escape only while a list is still open: on the panel itself it would close the panel.
+		if (await stillOpen()) {
+			await page.send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 });
+			await page.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 });
+		}
+		await until('the list to close', async () => !(await stillOpen()), 5000, 200).catch(() => undefined);
 	}
 	return results;
 }
@@ -285,6 +294,23 @@ async function main() {
 			const tested = await client.testCredential({ id: credentialIds[credential.type].id, ...credential });
 			console.log(`credential ${credential.type}: ${tested.status} ${tested.message}`);
 			if (tested.status !== 'OK' && credential.type !== 'openAiApi') findings.push({ label: `credential ${credential.type}`, problem: `test: ${tested.status} ${tested.message}` });
+		}
+
+		step('dropdowns that load their options');
+		for (const node of new Set(cases.map((testCase) => testCase.node))) {
+			for (const property of node.properties.filter((p) => p.typeOptions?.loadOptionsMethod)) {
+				const methodName = property.typeOptions!.loadOptionsMethod as string;
+				const credentials = Object.fromEntries((node.credentials ?? []).filter((c) => credentialIds[c.name]).map((c) => [c.name, credentialIds[c.name]]));
+				const response = await fetch(`${state.url}/rest/dynamic-node-parameters/options`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...state.session },
+					body: JSON.stringify({ path: `parameters.${property.name}`, nodeTypeAndVersion: { name: `${PACKAGE}.${node.name}`, version: 1 }, currentNodeParameters: {}, methodName, credentials }),
+				});
+				const body = (await response.json().catch(() => ({}))) as { data?: Array<{ name: string }>; message?: string };
+				const what = `${node.name} ${property.displayName} (${methodName})`;
+				if (!response.ok || !body.data?.length) findings.push({ label: what, problem: `no options: ${response.status} ${body.message ?? JSON.stringify(body).slice(0, 200)}` });
+				console.log(`${what}: ${response.status}, ${body.data?.length ?? 0} options (${(body.data ?? []).map((o) => o.name).slice(0, 5).join(', ')})`);
+			}
 		}
 
 		step('browser');
