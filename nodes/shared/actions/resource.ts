@@ -104,6 +104,8 @@ export function safetyFields(resources: ProxmoxResource[], destructiveExamples: 
 			name: 'allowDestructiveFromAi',
 			type: 'boolean',
 			default: false,
+			// No expression, so no $fromAI button on the tool: the model cannot opt itself in (aiGuard.ts).
+			noDataExpression: true,
 			description: `Whether an AI agent using this node as a tool may run destructive operations (${destructiveExamples}). Off: they are refused with an explanation.`,
 		},
 		(classes) => classes.includes('destructive'),

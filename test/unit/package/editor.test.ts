@@ -173,6 +173,9 @@ describe('AI-only settings', () => {
 			expect({ values, shown: shown(node, node.properties, values).filter((name) => AI_ONLY.includes(name)) }).toEqual({ values, shown: [] });
 			if (shown(tool, tool.properties, values).includes('allowDestructiveFromAi')) shownOnTool++;
 		}
+		// The owner's settings take no expression: n8n's editor offers its "let the model define this
+		// parameter" ($fromAI) button on every tool parameter except options and noDataExpression ones.
+		for (const property of node.properties.filter((p) => AI_ONLY.includes(p.name))) expect({ name: property.name, noDataExpression: property.noDataExpression }).toEqual({ name: property.name, noDataExpression: true });
 		// ntfy has no destructive operation (NTFY_SAFETY), hence no opt-in.
 		expect(shownOnTool > 0).toBe(node.properties.some((p) => p.name === 'allowDestructiveFromAi'));
 	});

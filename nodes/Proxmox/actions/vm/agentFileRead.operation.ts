@@ -47,6 +47,8 @@ export const agentFileRead: ProxmoxOperation = {
 			displayName: 'AI Readable Paths',
 			name: 'aiReadablePaths',
 			type: 'string',
+			// The owner's list: no expression, so no $fromAI button a model could fill (aiGuard.ts).
+			noDataExpression: true,
 			typeOptions: { rows: 3 },
 			default: '',
 			placeholder: '/etc/os-release\n/var/log/myapp/',
