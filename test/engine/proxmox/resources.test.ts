@@ -99,6 +99,9 @@ describe('Container', () => {
 		const backups = await list('searchBackups', { resource: 'backup', operation: 'restore', node: locator('pve1'), storage: locator('nfs-backup') });
 		expect(backups.length).toBeGreaterThan(0);
 		expect(String(backups[0].value)).toMatch(/^nfs-backup:backup\/vzdump-/);
+		const jobs = await list('searchBackupJobs', { resource: 'cluster', operation: 'runBackupJob' }, 'daily');
+		expect(jobs.map((j) => j.value)).toEqual(['backup-daily']);
+		expect(jobs[0].name).toMatch(/^backup-daily: .+ to \S+/);
 	});
 });
 
@@ -190,7 +193,7 @@ describe('Cluster', () => {
 			const [kept] = json(await run('cluster', 'updateBackupJob', { jobId: id, schedule: 'sun 04:00' }));
 			expect(kept.schedule).toBe('sun 04:00');
 			expect([0, false]).toContain(kept.enabled);
-			const [enabled] = json(await run('cluster', 'updateBackupJob', { jobId: id, enabled: 'yes' }));
+			const [enabled] = json(await run('cluster', 'updateBackupJob', { jobId: locator(id, 'list'), enabled: 'yes' }));
 			expect([1, true, undefined]).toContain(enabled.enabled);
 		} finally {
 			await run('cluster', 'deleteBackupJob', { jobId: id });

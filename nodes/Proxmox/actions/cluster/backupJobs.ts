@@ -7,14 +7,22 @@ import { storageLocator } from '../common.descriptions';
 import type { OperationContext } from '../types';
 
 export const jobIdField: INodeProperties = {
-	displayName: 'Job ID',
+	displayName: 'Backup Job',
 	name: 'jobId',
-	type: 'string',
-	default: '',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
 	required: true,
-	placeholder: 'backup-1a2b3c4d-5e6f',
-	description: 'ID of the backup job (see Get Backup Jobs)',
+	description: 'The scheduled backup job (Datacenter > Backup), by ID',
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBackupJobs', searchable: true } },
+		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'backup-1a2b3c4d-5e6f' },
+	],
 };
+
+/** The job ID from the locator (or a plain string, as workflows from before the list have it). */
+export function jobIdOf(ctx: OperationContext): string {
+	return String(ctx.fn.getNodeParameter('jobId', ctx.itemIndex, '', { extractValue: true }) ?? '').trim();
+}
 
 const vmidsField: INodeProperties = {
 	displayName: 'VMIDs',
