@@ -22,6 +22,13 @@ export interface Viewport {
 	height: number;
 }
 
+/** A protocol event; `sessionId` names the page it came from (flat mode). */
+export interface CdpEvent {
+	method: string;
+	params: Record<string, unknown>;
+	sessionId?: string;
+}
+
 /** Thrown by a probe to stop waiting at once (the condition can no longer come true). */
 export class FatalError extends Error {}
 
@@ -45,6 +52,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 export class Browser {
 	private nextId = 1;
 	private readonly pending = new Map<number, Pending>();
+	private readonly listeners = new Set<(event: CdpEvent) => void>();
 
 	private constructor(
 		private readonly child: ChildProcess,
@@ -52,8 +60,11 @@ export class Browser {
 		private readonly log: () => string,
 	) {
 		socket.on('message', (raw) => {
-			const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string } };
-			if (message.id === undefined) return;
+			const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: Record<string, unknown>; sessionId?: string };
+			if (message.id === undefined) {
+				if (message.method) for (const listener of this.listeners) listener({ method: message.method, params: message.params ?? {}, sessionId: message.sessionId });
+				return;
+			}
 			const pending = this.pending.get(message.id);
 			if (!pending) return;
 			this.pending.delete(message.id);
@@ -126,11 +137,20 @@ export class Browser {
 		});
 	}
 
+	/** Calls `listener` with every protocol event (Runtime.consoleAPICalled, Log.entryAdded, ...); returns the unsubscribe. */
+	onEvent(listener: (event: CdpEvent) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
 	/** A new tab of `viewport` size, attached in flat mode (commands carry its session id). */
 	async newPage(viewport: Viewport): Promise<Page> {
 		const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
 		const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
 		const page = new Page(this, sessionId);
+		this.onEvent((event) => {
+			if (event.sessionId === sessionId) page.emit(event);
+		});
 		await page.send('Page.enable');
 		await page.send('Runtime.enable');
 		await page.send('Emulation.setDeviceMetricsOverride', { width: viewport.width, height: viewport.height, deviceScaleFactor: 1, mobile: false });
@@ -145,6 +165,8 @@ export class Browser {
 }
 
 export class Page {
+	private readonly listeners = new Set<(event: CdpEvent) => void>();
+
 	constructor(
 		private readonly browser: Browser,
 		private readonly sessionId: string,
@@ -152,6 +174,16 @@ export class Page {
 
 	send<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}): Promise<T> {
 		return this.browser.send<T>(method, params, this.sessionId);
+	}
+
+	/** This page's protocol events (enable the domain first, e.g. Log.enable). */
+	onEvent(listener: (event: CdpEvent) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	emit(event: CdpEvent): void {
+		for (const listener of this.listeners) listener(event);
 	}
 
 	/** Evaluates `expression` in the page (awaiting a promise) and returns its JSON value. */

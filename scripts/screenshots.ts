@@ -37,7 +37,7 @@ const { SIMULATORS } = require('./sim.js') as {
 	}>;
 };
 
-interface RunningSimulator {
+export interface RunningSimulator {
 	url: string;
 	close(): Promise<void>;
 	[key: string]: unknown;
@@ -54,7 +54,7 @@ function step(text: string) {
 }
 
 /** Debian's chromium, installed with apt-get (as root, or through sudo) when it is missing. */
-function chromiumBinary(): string {
+export function chromiumBinary(): string {
 	const find = () => {
 		for (const candidate of [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]) if (existsSync(candidate)) return candidate;
 		return undefined;
@@ -73,7 +73,7 @@ function chromiumBinary(): string {
 }
 
 /** The simulators `npm run sim` starts (scripts/sim.js), in this process, each on a free port. */
-async function startSimulators(): Promise<{ running: Record<string, RunningSimulator>; info: Record<string, SimulatorInfo> }> {
+export async function startSimulators(): Promise<{ running: Record<string, RunningSimulator>; info: Record<string, SimulatorInfo> }> {
 	const args: Record<string, unknown> = { host: '127.0.0.1', 'task-speed': '20' };
 	const running: Record<string, RunningSimulator> = {};
 	const info: Record<string, SimulatorInfo> = {};
@@ -107,7 +107,7 @@ async function syslogPortFor(trigger: ReturnType<typeof syslogTriggerOf>): Promi
 }
 
 /** Logs the owner in from inside the page, with the browser-id header the editor itself sends. */
-async function login(page: Page, url: string) {
+export async function login(page: Page, url: string) {
 	await page.goto(`${url}/signin`);
 	const status = await page.evaluate<number>(`(async () => {
 		let id = localStorage.getItem('n8n-browserId');
@@ -164,7 +164,7 @@ async function waitForCanvas(page: Page, nodeCount: number, what: string) {
  * Hides what would cover the canvas: toasts, and popovers such as the *Production Checklist* n8n
  * opens by itself on a workflow's first publication.
  */
-async function hideOverlays(page: Page) {
+export async function hideOverlays(page: Page) {
 	await page.evaluate(`(() => {
 		const style = document.createElement('style');
 		style.textContent = '.el-notification, .el-message, [data-reka-popper-content-wrapper] { display: none !important; }';
@@ -321,7 +321,9 @@ async function main() {
 	}
 }
 
-main().catch((error) => {
-	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+}

@@ -136,6 +136,8 @@ export const emailProperties: INodeProperties[] = [
 		displayName: 'AI Allowed Recipients',
 		name: AI_ALLOWED_RECIPIENTS,
 		type: 'string',
+		// The owner's list: no expression, so no $fromAI button a model could fill (shared/aiGuard.ts).
+		noDataExpression: true,
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'ops@example.com\n@example.com',

@@ -74,14 +74,28 @@ export function guardAiUse(fn: IExecuteFunctions, call: GuardedCall): void {
 	);
 }
 
-/** The owner's opt-in switch, for nodes that have destructive operations. */
+/**
+ * Shown on the `<name>Tool` variant only (n8n-workflow displayParameter reads `@tool` from the node
+ * type's name): on a node that is not an AI tool, AI-only settings do nothing.
+ */
+export function onToolOnly(displayOptions?: INodeProperties['displayOptions']): NonNullable<INodeProperties['displayOptions']> {
+	return { ...displayOptions, show: { ...displayOptions?.show, '@tool': [true] } };
+}
+
+/**
+ * The owner's opt-in switch, for nodes that have destructive operations; shown on the AI tool only.
+ * `noDataExpression`: no expression, and so no "let the model define this parameter" button ($fromAI)
+ * on the tool: a model must never be able to opt itself in (n8n's editor offers the button on every
+ * tool parameter except `options` and `noDataExpression` ones).
+ */
 export function allowDestructiveProperty(examples: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
 	return {
 		displayName: 'Allow Destructive Operations From AI',
 		name: ALLOW_DESTRUCTIVE_FROM_AI,
 		type: 'boolean',
 		default: false,
+		noDataExpression: true,
 		description: `Whether an AI agent using this node as a tool may run destructive operations (${examples}). Off: they are refused with an explanation.`,
-		...(displayOptions ? { displayOptions } : {}),
+		displayOptions: onToolOnly(displayOptions),
 	};
 }

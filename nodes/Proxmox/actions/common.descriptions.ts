@@ -79,7 +79,7 @@ export function snapshotLocator(): INodeProperties {
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'Snapshot name',
+		description: 'Snapshot name. The list shows the snapshots of the guest chosen above, and stays empty until one is chosen.',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSnapshots', searchable: true } },
 			{
@@ -100,7 +100,8 @@ export function backupVolumeLocator(): INodeProperties {
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'Backup volume ID, e.g. local:backup/vzdump-qemu-100-2025_01_01-00_00_00.vma.zst',
+		description:
+			'Backup volume ID, e.g. local:backup/vzdump-qemu-100-2025_01_01-00_00_00.vma.zst. The list shows the backups on the node and storage chosen above, and stays empty until both are chosen.',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBackups', searchable: true } },
 			{ displayName: 'By Volume ID', name: 'id', type: 'string', placeholder: 'local:backup/vzdump-qemu-100-….vma.zst' },

@@ -105,6 +105,21 @@ export async function searchBackups(this: ILoadOptionsFunctions, filter?: string
 	});
 }
 
+/** Scheduled backup jobs (/cluster/backup), named by schedule, storage and comment. */
+export async function searchBackupJobs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await withClient(this, async (client) => {
+		const jobs = (await client.get<IDataObject[]>('/cluster/backup')) ?? [];
+		const results = jobs
+			.filter((job) => matches(filter, job.id as string, job.comment as string | undefined, job.storage as string | undefined))
+			.sort((a, b) => String(a.id).localeCompare(String(b.id)))
+			.map((job) => ({
+				name: `${job.id as string}: ${(job.schedule as string) ?? '?'} to ${(job.storage as string) ?? '?'}${job.comment ? ` – ${String(job.comment).split('\n')[0]}` : ''}${[0, '0', false].includes(job.enabled as never) ? ' (disabled)' : ''}`,
+				value: job.id as string,
+			}));
+		return { results };
+	});
+}
+
 /** Every endpoint of the PVE API schema; no request to Proxmox is needed. */
 export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	return { results: endpointSearchResults(PVE_CATALOGUE, filter) };

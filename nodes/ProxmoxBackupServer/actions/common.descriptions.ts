@@ -32,7 +32,7 @@ export function namespaceLocator(overrides: Partial<INodeProperties> = {}): INod
 		name: 'namespace',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		description: 'Namespace inside the datastore; empty for the root namespace',
+		description: 'Namespace inside the datastore chosen above; empty for the root namespace. The list stays empty until a datastore is chosen.',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchNamespaces', searchable: true } },
 			{
@@ -54,7 +54,7 @@ export function groupLocator(overrides: Partial<INodeProperties> = {}): INodePro
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'Backup group as type/ID, e.g. vm/100, ct/200 or host/web01',
+		description: 'Backup group as type/ID, e.g. vm/100, ct/200 or host/web01. The list shows the groups of the datastore (and namespace) chosen above.',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchGroups', searchable: true } },
 			{
@@ -76,7 +76,7 @@ export function snapshotLocator(overrides: Partial<INodeProperties> = {}): INode
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'Backup snapshot as type/ID/time, e.g. vm/100/2025-01-31T03:00:00Z',
+		description: 'Backup snapshot as type/ID/time, e.g. vm/100/2025-01-31T03:00:00Z. The list shows the snapshots of the datastore (and namespace) chosen above.',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSnapshots', searchable: true } },
 			{

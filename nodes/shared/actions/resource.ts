@@ -1,5 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { onToolOnly } from '../aiGuard';
 import type { OperationSafety, ProxmoxOperation, ProxmoxResource } from './types';
 
 /** Added by the resource builder to every operation that starts a task. */
@@ -72,17 +73,18 @@ export function possibleSafety(op: ProxmoxOperation): OperationSafety[] {
 
 /**
  * "Dry Run" (for operations that change something) and "Allow Destructive Operations From AI"
- * (for destructive ones), shown only where they apply. Derived from the registry, so an operation
+ * (for destructive ones, on the AI tool only), shown only where they apply. Derived from the registry, so an operation
  * whose class changes gets or loses them with it. One copy per resource: operation values repeat
  * across resources (`delete`), so resource and operation cannot be listed in one condition.
  * `destructiveExamples` names the node's destructive operations in the AI opt-in's description.
  */
 export function safetyFields(resources: ProxmoxResource[], destructiveExamples: string): INodeProperties[] {
 	const fields: INodeProperties[] = [];
-	const field = (base: INodeProperties, applies: (classes: OperationSafety[]) => boolean) => {
+	const field = (base: INodeProperties, applies: (classes: OperationSafety[]) => boolean, toolOnly = false) => {
 		for (const resource of resources) {
 			const operations = resource.operations.filter((op) => applies(possibleSafety(op))).map((op) => op.value);
-			if (operations.length) fields.push({ ...base, displayOptions: { show: { resource: [resource.value], operation: operations } } });
+			const displayOptions = { show: { resource: [resource.value], operation: operations } };
+			if (operations.length) fields.push({ ...base, displayOptions: toolOnly ? onToolOnly(displayOptions) : displayOptions });
 		}
 	};
 	field(
@@ -102,9 +104,12 @@ export function safetyFields(resources: ProxmoxResource[], destructiveExamples: 
 			name: 'allowDestructiveFromAi',
 			type: 'boolean',
 			default: false,
+			// No expression, so no $fromAI button on the tool: the model cannot opt itself in (aiGuard.ts).
+			noDataExpression: true,
 			description: `Whether an AI agent using this node as a tool may run destructive operations (${destructiveExamples}). Off: they are refused with an explanation.`,
 		},
 		(classes) => classes.includes('destructive'),
+		true,
 	);
 	return fields;
 }

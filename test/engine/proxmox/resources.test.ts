@@ -99,6 +99,9 @@ describe('Container', () => {
 		const backups = await list('searchBackups', { resource: 'backup', operation: 'restore', node: locator('pve1'), storage: locator('nfs-backup') });
 		expect(backups.length).toBeGreaterThan(0);
 		expect(String(backups[0].value)).toMatch(/^nfs-backup:backup\/vzdump-/);
+		const jobs = await list('searchBackupJobs', { resource: 'cluster', operation: 'runBackupJob' }, 'daily');
+		expect(jobs.map((j) => j.value)).toEqual(['backup-daily']);
+		expect(jobs[0].name).toMatch(/^backup-daily: .+ to \S+/);
 	});
 });
 
@@ -179,6 +182,22 @@ describe('Cluster', () => {
 		const [next] = json(await run('cluster', 'getNextId'));
 		expect(typeof next.vmid).toBe('number');
 		expect(json(await run('cluster', 'getHaStatus')).length).toBeGreaterThan(0);
+	});
+
+	it('updating a disabled backup job keeps it disabled unless Enabled says otherwise; the storage comes from the editor\'s list', async () => {
+		const [job] = json(await run('cluster', 'createBackupJob', { schedule: 'sat 04:00', jobStorage: locator('nfs-backup', 'list'), selection: 'vmid', vmids: '100', enabled: false }));
+		const id = String(job.id);
+		expect(job).toMatchObject({ storage: 'nfs-backup' });
+		expect([0, false]).toContain(job.enabled);
+		try {
+			const [kept] = json(await run('cluster', 'updateBackupJob', { jobId: id, schedule: 'sun 04:00' }));
+			expect(kept.schedule).toBe('sun 04:00');
+			expect([0, false]).toContain(kept.enabled);
+			const [enabled] = json(await run('cluster', 'updateBackupJob', { jobId: locator(id, 'list'), enabled: 'yes' }));
+			expect([1, true, undefined]).toContain(enabled.enabled);
+		} finally {
+			await run('cluster', 'deleteBackupJob', { jobId: id });
+		}
 	});
 
 	it('manages backup jobs: create, update, run now, delete; lists guests without a job', async () => {

@@ -12,6 +12,9 @@ beforeAll(async () => {
 });
 afterAll(async () => await stopSim(sim));
 
+/** The clone goes to another node, picked as in the editor's node list. */
+const NODE_OF_CLONE = 'pve2';
+
 const vm = (operation: string, parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
 	runNode(NODE, { resource: 'vm', operation, ...parameters } as never, { credentials, ...options });
 
@@ -96,8 +99,8 @@ describe('VM power and lifecycle', () => {
 		expect(resized.json).toMatchObject({ vmid, success: true, exitStatus: 'OK' });
 		const [afterResize] = await vm('get', { guest: locator(vmid) });
 		expect(String((afterResize.json.config as Record<string, unknown>).scsi0)).toMatch(/,size=6G$/);
-		const [clone] = await vm('clone', { guest: locator(vmid), newVmid: 0, cloneName: 'n8n-clone', full: true });
-		expect(clone.json.success).toBe(true);
+		const [clone] = await vm('clone', { guest: locator(vmid), newVmid: 0, cloneName: 'n8n-clone', full: true, target: locator(NODE_OF_CLONE, 'list') });
+		expect(clone.json).toMatchObject({ success: true, node: NODE_OF_CLONE });
 		const cloneId = Number(clone.json.vmid);
 		expect(cloneId).not.toBe(vmid);
 		for (const id of [cloneId, vmid]) {
@@ -131,6 +134,20 @@ describe('VM power and lifecycle', () => {
 		expect(item.json).toMatchObject({ success: true, node: 'pve3' });
 		const [after] = await vm('get', { guest: locator(105) });
 		expect(after.json.node).toBe('pve1');
+	});
+
+	it('takes the target node from the editor\'s node list (a resource locator)', async () => {
+		const [before] = await vm('get', { guest: locator(105) });
+		const target = before.json.node === 'pve2' ? 'pve3' : 'pve2';
+		const [item] = await vm('migrate', { guest: locator(105), target: { __rl: true, mode: 'list', value: target }, online: true });
+		expect(item.json).toMatchObject({ success: true, node: before.json.node });
+		const [after] = await vm('get', { guest: locator(105) });
+		expect(after.json.node).toBe(target);
+	});
+
+	it('names the empty Target Node instead of sending the migration (n8n checks the required field; an expression that resolves to nothing reaches the node)', async () => {
+		await expect(vm('migrate', { guest: locator(105), target: { __rl: true, mode: 'list', value: '' } })).rejects.toThrow(/Parameter "Target Node" is required/);
+		await expect(vm('migrate', { guest: locator(105), target: { __rl: true, mode: 'name', value: '={{ "" }}' } })).rejects.toThrow(/Target Node is empty/);
 	});
 });
 

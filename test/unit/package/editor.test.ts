@@ -153,3 +153,30 @@ describe('Email (SMTP): the AI recipient allow-list', () => {
 		expect(shown(tool, tool.properties, { operation }).filter((name) => aiFields.includes(name))).toEqual(aiFields);
 	});
 });
+
+describe('AI-only settings', () => {
+	// The operations of a node: every resource/operation pair (or operation alone).
+	const combinations = (node: INodeTypeDescription): INodeParameters[] => {
+		const resources = (node.properties.find((p) => p.name === 'resource')?.options ?? []).map((o) => (o as { value: string }).value);
+		const operationsFor = (resource?: string) =>
+			node.properties
+				.filter((p) => p.name === 'operation' && (!resource || (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource)))
+				.flatMap((p) => (p.options ?? []).map((o) => (o as { value: string }).value));
+		return resources.length ? resources.flatMap((resource) => operationsFor(resource).map((operation) => ({ resource, operation }))) : operationsFor().map((operation) => ({ operation }));
+	};
+	const AI_ONLY = ['allowDestructiveFromAi', 'aiAllowedRecipients', 'aiReadablePaths'];
+
+	it.each(nodes.filter((node) => node.usableAsTool).map((node) => [node.name, node] as const))('%s shows them on its AI tool only, and the opt-in on the tool wherever an operation is destructive', (_name, node) => {
+		const tool: INodeTypeDescription = { ...node, name: `${node.name}Tool`, displayName: `${node.displayName} Tool` };
+		let shownOnTool = 0;
+		for (const values of combinations(node)) {
+			expect({ values, shown: shown(node, node.properties, values).filter((name) => AI_ONLY.includes(name)) }).toEqual({ values, shown: [] });
+			if (shown(tool, tool.properties, values).includes('allowDestructiveFromAi')) shownOnTool++;
+		}
+		// The owner's settings take no expression: n8n's editor offers its "let the model define this
+		// parameter" ($fromAI) button on every tool parameter except options and noDataExpression ones.
+		for (const property of node.properties.filter((p) => AI_ONLY.includes(p.name))) expect({ name: property.name, noDataExpression: property.noDataExpression }).toEqual({ name: property.name, noDataExpression: true });
+		// ntfy has no destructive operation (NTFY_SAFETY), hence no opt-in.
+		expect(shownOnTool > 0).toBe(node.properties.some((p) => p.name === 'allowDestructiveFromAi'));
+	});
+});

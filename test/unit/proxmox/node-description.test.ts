@@ -1,7 +1,8 @@
 /**
  * The Proxmox node's generated editor fields: "Dry Run" and "Allow Destructive Operations From AI"
  * show only for operations where they do something, derived from each operation's safety class in
- * the registry (checked with n8n-workflow's displayParameter, the editor's own logic).
+ * the registry, the AI opt-in on the AI tool (`proxmoxTool`) only (checked with n8n-workflow's
+ * displayParameter, the editor's own logic).
  */
 import { NodeHelpers, type INode, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 
@@ -10,12 +11,14 @@ import { RESOURCES } from '../../../nodes/Proxmox/actions/registry';
 import type { ProxmoxOperation, ProxmoxResource } from '../../../nodes/Proxmox/actions/types';
 
 const description = { name: 'proxmox', displayName: 'Proxmox', properties: nodeProperties } as unknown as INodeTypeDescription;
+// What n8n generates for usableAsTool: the same description named `<name>Tool` (read by `@tool`).
+const tool = { ...description, name: 'proxmoxTool', displayName: 'Proxmox Tool' } as INodeTypeDescription;
 const node: INode = { id: '1', name: 'Proxmox', type: 'n8n-nodes-proxmox-mcp.proxmox', typeVersion: 1, position: [0, 0], parameters: {} };
 
-/** Whether any copy of the field `name` in `properties` shows for this resource and operation. */
-function shows(properties: INodeProperties[], name: string, resource: string, operation: string): boolean {
+/** Whether any copy of the field `name` in `properties` shows for this resource and operation (on the AI tool by default). */
+function shows(properties: INodeProperties[], name: string, resource: string, operation: string, on: INodeTypeDescription = tool): boolean {
 	const values = { resource, operation };
-	return properties.filter((p) => p.name === name).some((p) => NodeHelpers.displayParameter(values, p, node, description, values));
+	return properties.filter((p) => p.name === name).some((p) => NodeHelpers.displayParameter(values, p, node, on, values));
 }
 
 const operations = RESOURCES.flatMap((resource) => resource.operations.map((op) => [resource.value, op.value, op] as const));
@@ -36,6 +39,14 @@ describe('Dry Run and Allow Destructive Operations From AI', () => {
 		expect(shows(nodeProperties, 'allowDestructiveFromAi', 'vm', 'createSnapshot')).toBe(false);
 		expect(shows(nodeProperties, 'dryRun', 'vm', 'delete')).toBe(true);
 		expect(shows(nodeProperties, 'allowDestructiveFromAi', 'vm', 'delete')).toBe(true);
+	});
+
+	it('shows the AI opt-in and the AI file allow-list on the AI tool only, Dry Run on both', () => {
+		expect(shows(nodeProperties, 'allowDestructiveFromAi', 'vm', 'delete', description)).toBe(false);
+		expect(shows(nodeProperties, 'aiReadablePaths', 'vm', 'agentFileRead', description)).toBe(false);
+		expect(shows(nodeProperties, 'aiReadablePaths', 'vm', 'agentFileRead')).toBe(true);
+		expect(shows(nodeProperties, 'dryRun', 'vm', 'delete', description)).toBe(true);
+		expect(shows(nodeProperties, 'dryRun', 'vm', 'delete')).toBe(true);
 	});
 
 	it('follows a class change in the registry', () => {

@@ -1,6 +1,6 @@
 import { apiPath } from '../../../shared/proxmox';
 import type { ProxmoxOperation } from '../types';
-import { jobIdField } from './backupJobs';
+import { jobIdField, jobIdOf } from './backupJobs';
 
 export const deleteBackupJob: ProxmoxOperation = {
 	value: 'deleteBackupJob',
@@ -10,7 +10,7 @@ export const deleteBackupJob: ProxmoxOperation = {
 	safety: 'destructive',
 	properties: [jobIdField],
 	async execute(ctx) {
-		const id = (ctx.fn.getNodeParameter('jobId', ctx.itemIndex) as string).trim();
+		const id = jobIdOf(ctx);
 		await ctx.client.delete(apiPath`/cluster/backup/${id}`);
 		return { id, deleted: true };
 	},

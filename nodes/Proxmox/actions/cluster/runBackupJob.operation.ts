@@ -4,7 +4,7 @@ import { apiPath, type ProxmoxParams } from '../../../shared/proxmox';
 import { listClusterGuests } from '../../helpers/guests';
 import { taskOrResult } from '../../helpers/results';
 import type { ProxmoxOperation } from '../types';
-import { getJob, jobIdField } from './backupJobs';
+import { getJob, jobIdField, jobIdOf } from './backupJobs';
 
 /** Job settings that describe the schedule, not the backup itself. */
 const SCHEDULE_ONLY = new Set(['id', 'schedule', 'enabled', 'type', 'comment', 'next-run', 'repeat-missed', 'starttime', 'dow', 'node', 'digest']);
@@ -19,7 +19,7 @@ export const runBackupJob: ProxmoxOperation = {
 	startsTask: true,
 	properties: [jobIdField],
 	async execute(ctx) {
-		const id = (ctx.fn.getNodeParameter('jobId', ctx.itemIndex) as string).trim();
+		const id = jobIdOf(ctx);
 		const job = await getJob(ctx, id);
 		const params: ProxmoxParams = {};
 		for (const [key, value] of Object.entries(job)) {

@@ -2,7 +2,7 @@ import { apiPath } from '../../../shared/proxmox';
 import { retentionSafety } from '../../helpers/configSafety';
 import { readExtraParameters } from '../../helpers/results';
 import type { ProxmoxOperation } from '../types';
-import { getJob, jobIdField, jobParams, updateJobFields } from './backupJobs';
+import { getJob, jobIdField, jobParams, updateJobFields, jobIdOf } from './backupJobs';
 
 export const updateBackupJob: ProxmoxOperation = {
 	value: 'updateBackupJob',
@@ -15,7 +15,7 @@ export const updateBackupJob: ProxmoxOperation = {
 	safetyRule: 'destructive with `prune-backups` in the additional parameters',
 	properties: [jobIdField, ...updateJobFields],
 	async execute(ctx) {
-		const id = (ctx.fn.getNodeParameter('jobId', ctx.itemIndex) as string).trim();
+		const id = jobIdOf(ctx);
 		await ctx.client.put(apiPath`/cluster/backup/${id}`, jobParams(ctx, false));
 		return await getJob(ctx, id);
 	},

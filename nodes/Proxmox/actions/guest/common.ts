@@ -2,12 +2,12 @@
  * Operation builders shared by the VM (qemu) and Container (lxc) resources: the API is the same
  * shape under /nodes/{node}/qemu and /nodes/{node}/lxc, with the differences passed in.
  */
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import type { ProxmoxParams } from '../../../shared/proxmox';
 import { GUEST_NOUN, listClusterGuests, resolveGuest, tagList, type GuestKind, type GuestRef } from '../../helpers/guests';
 import { limitItems, taskOrResult } from '../../helpers/results';
-import { guestLocator, limitFields } from '../common.descriptions';
+import { guestLocator, limitFields, nodeLocator } from '../common.descriptions';
 import type { OperationContext, OperationSafety, ProxmoxOperation } from '../types';
 
 export const RESOURCE_NOUN: Record<GuestKind, string> = { qemu: 'VM', lxc: 'container' };
@@ -284,12 +284,14 @@ export function guestMigrate(kind: GuestKind): ProxmoxOperation {
 		safety: 'write',
 		path: '/migrate',
 		properties: [
-			{ displayName: 'Target Node', name: 'target', type: 'string', default: '', required: true, placeholder: 'pve2', description: 'Node to move the guest to' },
+			nodeLocator({ displayName: 'Target Node', name: 'target', description: 'Cluster node to move the guest to, e.g. pve2' }),
 			modeField,
 			{ displayName: 'Target Storage', name: 'targetStorage', type: 'string', default: '', description: 'Storage for local disks on the target (empty: same storage IDs)' },
 		],
 		params: (ctx) => {
-			const params: ProxmoxParams = { target: ctx.fn.getNodeParameter('target', ctx.itemIndex) as string };
+			const target = String(ctx.fn.getNodeParameter('target', ctx.itemIndex, '', { extractValue: true }) ?? '').trim();
+			if (!target) throw new NodeOperationError(ctx.fn.getNode(), 'Target Node is empty: choose the cluster node to move the guest to', { itemIndex: ctx.itemIndex });
+			const params: ProxmoxParams = { target };
 			const storage = ctx.fn.getNodeParameter('targetStorage', ctx.itemIndex, '') as string;
 			if (kind === 'qemu') {
 				params.online = ctx.fn.getNodeParameter('online', ctx.itemIndex, true) as boolean;

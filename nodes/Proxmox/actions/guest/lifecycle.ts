@@ -109,7 +109,7 @@ export function guestClone(kind: GuestKind): ProxmoxOperation {
 			vmidField,
 			{ displayName: 'Name', name: 'cloneName', type: 'string', default: '', description: kind === 'qemu' ? 'Name of the new VM' : 'Hostname of the new container' },
 			{ displayName: 'Full Clone', name: 'full', type: 'boolean', default: true, description: 'Whether to copy all disks (full) instead of a linked clone; linked clones need a template as source' },
-			{ displayName: 'Target Node', name: 'target', type: 'string', default: '', description: 'Node for the clone (empty: same node)' },
+			nodeLocator({ displayName: 'Target Node', name: 'target', required: false, description: 'Cluster node for the clone (empty: the source\'s node)' }),
 			{ displayName: 'Target Storage', name: 'storage', type: 'string', default: '', description: 'Storage for the clone\'s disks (full clones only; empty: same storage)' },
 			{ displayName: 'Description', name: 'cloneDescription', type: 'string', default: '' },
 		],
@@ -119,7 +119,7 @@ export function guestClone(kind: GuestKind): ProxmoxOperation {
 			const full = ctx.fn.getNodeParameter('full', ctx.itemIndex, true) as boolean;
 			const params: ProxmoxParams = { newid, full };
 			setIfGiven(params, kind === 'qemu' ? 'name' : 'hostname', ctx.fn.getNodeParameter('cloneName', ctx.itemIndex, ''));
-			setIfGiven(params, 'target', ctx.fn.getNodeParameter('target', ctx.itemIndex, ''));
+			setIfGiven(params, 'target', String(ctx.fn.getNodeParameter('target', ctx.itemIndex, '', { extractValue: true }) ?? '').trim());
 			if (full) setIfGiven(params, 'storage', ctx.fn.getNodeParameter('storage', ctx.itemIndex, ''));
 			setIfGiven(params, 'description', ctx.fn.getNodeParameter('cloneDescription', ctx.itemIndex, ''));
 			const data = await ctx.client.post(`${source.base}/clone`, params);

@@ -1,4 +1,4 @@
-import { runsAsTool, type SafetyVerdict } from '../../../shared/aiGuard';
+import { onToolOnly, runsAsTool, type SafetyVerdict } from '../../../shared/aiGuard';
 import { resolveGuest } from '../../helpers/guests';
 import { guestLocator } from '../common.descriptions';
 import { guestSummary } from '../guest/common';
@@ -47,9 +47,13 @@ export const agentFileRead: ProxmoxOperation = {
 			displayName: 'AI Readable Paths',
 			name: 'aiReadablePaths',
 			type: 'string',
+			// The owner's list: no expression, so no $fromAI button a model could fill (aiGuard.ts).
+			noDataExpression: true,
 			typeOptions: { rows: 3 },
 			default: '',
 			placeholder: '/etc/os-release\n/var/log/myapp/',
+			// Only read when the node runs as an AI tool (nodes/shared/aiGuard.ts).
+			displayOptions: onToolOnly(),
 			description:
 				'When an AI agent uses this node as a tool: the only files it may read, one per line (an entry ending in "/" allows that folder). Other paths are refused unless "Allow Destructive Operations From AI" is on. Symbolic links inside the guest are not resolved.',
 		},
