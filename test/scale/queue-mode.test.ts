@@ -2,17 +2,21 @@
  * The package in n8n 2.41.1 queue mode: main + 2 workers on real Redis and Postgres. Triggers
  * listen on main only (one listener, one stream, one poller); workers run the executions; nothing
  * is lost or delivered twice, under a syslog burst, under Gotify / ntfy streams of 500 messages,
- * and across a restart of main (the stream cursor is static data, saved in Postgres).
+ * across a restart of main (the stream cursor is static data, saved in Postgres), and for the
+ * Proxmox Poll Trigger (one poller) and the Proxmox Trigger (pushes through main's webhook).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startGotifySimulator, type GotifySimulator } from '../simulators/gotify';
 import { startNtfySimulator, type NtfySimulator } from '../simulators/ntfy';
+import { startDovecot, type Dovecot } from '../simulators/mail/dovecot';
+import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
+import { call } from '../simulators/proxmox/tests/rawClient';
 import { nodeOutput, type ExecutionSummary } from '../e2e/client';
 import { freePort, PACKAGE_NAME, packageProblemsInLog } from '../e2e/n8n';
 import { startQueueCluster, type QueueCluster } from './cluster';
-import { listenersOn, sendSyslogBurst } from './syslogLoad';
+import { connectionsTo, listenersOn, sendSyslogBurst } from './syslogLoad';
 
 /**
  * Polls until `probe` returns a value. `progress` (optional) says how far it got, for the failure
@@ -242,6 +246,161 @@ describe('queue mode: main + 2 workers on Redis and Postgres', () => {
 				await cluster.client.unpublish(workflowId);
 			}
 		}, 15 * 60_000);
+	});
+
+	describe('with the Proxmox simulator', () => {
+		let sim: ProxmoxSimulator;
+		let credentials: Record<string, { id: string; name: string }>;
+
+		beforeAll(async () => {
+			sim = await startProxmoxSimulator({ taskSpeed: 20, statsRefreshMs: 200, unauthorizedDelayMs: 50 });
+			const id = await cluster.client.createCredential({
+				name: 'scale Proxmox',
+				type: 'proxmoxMcpApi',
+				data: { hosts: `${sim.host}:${sim.port}`, port: 8006, authMethod: 'token', tokenId: sim.token.id, tokenSecret: sim.token.secret, tlsMode: 'fingerprint', fingerprint: sim.fingerprint },
+			});
+			credentials = { proxmoxMcpApi: { id, name: 'scale Proxmox' } };
+		});
+
+		afterAll(async () => {
+			await sim?.close();
+		});
+
+		it('Poll Trigger: one poller (one GET /cluster/tasks per cycle, at most one cycle a minute), a failed task delivered once; Proxmox Trigger: a push through main runs once, on a worker', async () => {
+			const token = { token: `PVEAPIToken=${sim.token.id}=${sim.token.secret}` };
+			const pollWorkflow = await cluster.client.createWorkflow(
+				triggerWorkflow('scale: Proxmox Poll Trigger', {
+					name: 'Proxmox Poll Trigger',
+					type: `${PACKAGE_NAME}.proxmoxPollTrigger`,
+					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, watch: ['tasks'], taskStatus: 'failed' },
+					credentials: { proxmoxMcpApi: {} },
+				}),
+				credentials,
+			);
+			const pushWorkflow = await cluster.client.createWorkflow(
+				{
+					...triggerWorkflow('scale: Proxmox Trigger', {
+						name: 'Proxmox Trigger',
+						type: `${PACKAGE_NAME}.proxmoxTrigger`,
+						webhookId: 'c2c7d1e2-0000-4000-8000-00000000d0ff',
+						parameters: { setup: 'automatic', eventTypes: ['fencing'] },
+						credentials: { proxmoxMcpApi: {} },
+					}),
+				},
+				credentials,
+			);
+			// Each poll cycle reads GET /cluster/tasks once (nodes/ProxmoxPollTrigger): sampling the
+			// simulator's count every 250 ms gives the cycles. A second poller (a worker) would add
+			// requests at the same cron times or more cycles than minutes.
+			sim.control.resetRequestCounts();
+			const polls: Array<{ at: number; count: number }> = [];
+			let sampling = true;
+			const sampler = (async () => {
+				let last = 0;
+				while (sampling) {
+					const count = sim.control.requestCounts()['GET /cluster/tasks'] ?? 0;
+					if (count !== last) polls.push({ at: Date.now(), count: count - last });
+					last = count;
+					await new Promise((wake) => setTimeout(wake, 250));
+				}
+			})();
+			const publishedAt = Date.now();
+			await cluster.client.publish(pollWorkflow);
+			await cluster.client.publish(pushWorkflow);
+			try {
+				// Publishing runs the first poll, which seeds the task cursor: the failed task comes after it.
+				await waitUntil('the first poll on publish', async () => (polls.length >= 1 ? true : undefined), 60_000);
+				sim.control.failNextTask({ type: 'qmstart', id: '104', message: 'start failed: QEMU exited with code 1' });
+				const resources = (await call(sim, 'GET', '/cluster/resources', token)).json?.data as Array<Record<string, unknown>>;
+				const guest = resources.find((resource) => resource.vmid === 104)!;
+				const started = await call(sim, 'POST', `/nodes/${String(guest.node)}/${String(guest.type)}/104/status/start`, token);
+				const upid = String(started.json?.data);
+				expect(upid).toMatch(/^UPID:/);
+
+				// The push: the simulated notification system delivers to main's webhook (registered on publish).
+				const endpoints = async () => ((await call(sim, 'GET', '/cluster/notifications/endpoints/webhook', token)).json?.data as Array<Record<string, unknown>>).filter((e) => String(e.name).startsWith(`n8n-${pushWorkflow}-`));
+				await waitUntil('the webhook target registered on publish', async () => ((await endpoints()).length === 1 ? true : undefined), 60_000);
+				await sim.control.emitNotification({ type: 'fencing', severity: 'error', fields: { hostname: 'pve2' } });
+				const pushed = await waitForItems(cluster, pushWorkflow, 'Proxmox Trigger', 1, 3 * 60_000);
+				expect(pushed).toHaveLength(1);
+				expect((pushed[0].event as Record<string, unknown>).notificationType).toBe('fencing');
+				const [pushExecution] = await cluster.finishedExecutionIds(pushWorkflow);
+				await waitUntil('a worker to log the push execution', async () => (cluster.executionsByWorker().some((set) => set.has(pushExecution)) ? true : undefined), 60_000);
+				expect(cluster.executionsByWorker().filter((set) => set.has(pushExecution))).toHaveLength(1);
+
+				const failed = await waitForItems(cluster, pollWorkflow, 'Proxmox Poll Trigger', 1, 4 * 60_000);
+				expect(failed).toHaveLength(1);
+				expect(failed[0]).toMatchObject({ id: upid, severity: 'error' });
+				expect(failed[0].event).toMatchObject({ type: 'task.failed', vmid: 104 });
+				// One more cycle after the delivery: the task is not delivered again.
+				const cyclesAtDelivery = polls.length;
+				await waitUntil('one more poll cycle', async () => (polls.length > cyclesAtDelivery ? true : undefined), 3 * 60_000);
+				await new Promise((wake) => setTimeout(wake, 3000));
+				expect(triggerItems(await finishedWithData(cluster, pollWorkflow), 'Proxmox Poll Trigger')).toHaveLength(1);
+				const [pollExecution] = await cluster.finishedExecutionIds(pollWorkflow);
+				await waitUntil('a worker to log the poll execution', async () => (cluster.executionsByWorker().some((set) => set.has(pollExecution)) ? true : undefined), 60_000);
+
+				sampling = false;
+				await sampler;
+				// One request per cycle, and no more cycles than the publish poll plus one per minute.
+				expect(polls.map((poll) => poll.count)).toEqual(polls.map(() => 1));
+				const minutes = Math.ceil((Date.now() - publishedAt) / 60_000);
+				expect(polls.length).toBeLessThanOrEqual(1 + minutes);
+				for (let index = 2; index < polls.length; index++) expect(polls[index].at - polls[index - 1].at).toBeGreaterThan(50_000);
+			} finally {
+				sampling = false;
+				await sampler;
+				await cluster.client.unpublish(pollWorkflow);
+				await cluster.client.unpublish(pushWorkflow);
+			}
+		}, 10 * 60_000);
+	});
+
+	describe('with Dovecot', () => {
+		let dovecot: Dovecot;
+
+		beforeAll(async () => {
+			dovecot = await startDovecot({ users: { reports: 'pw-reports' } });
+		}, 60_000);
+
+		afterAll(async () => {
+			await dovecot?.close();
+		});
+
+		it('Mail Trigger: one IMAP connection, from main; a mail delivered once, run on a worker', async () => {
+			const data = { host: '127.0.0.1', port: dovecot.imapsPort, security: 'tls', user: 'reports', authentication: 'password', password: 'pw-reports', tlsMode: 'fingerprint', fingerprint: dovecot.fingerprint };
+			const credential = await cluster.client.createCredential({ name: 'scale IMAP', type: 'proxmoxMcpImapApi', data });
+			const workflowId = await cluster.client.createWorkflow(
+				triggerWorkflow('scale: Mail Trigger', {
+					name: 'Proxmox Mail Trigger',
+					type: `${PACKAGE_NAME}.proxmoxMailTrigger`,
+					parameters: { mailbox: 'INBOX', afterProcessing: 'markSeen', filters: {} },
+					credentials: { proxmoxMcpImapApi: {} },
+				}),
+				{ proxmoxMcpImapApi: { id: credential, name: 'scale IMAP' } },
+			);
+			await cluster.client.publish(workflowId);
+			try {
+				// n8n saves the trigger's static data once activation finished: the cursor is then set.
+				await waitUntil('the mail trigger to start', async () => {
+					const saved = await cluster.client.api<{ staticData?: Record<string, { uidValidity?: string }> | null }>('GET', `/workflows/${workflowId}`);
+					return saved.staticData?.['node:Proxmox Mail Trigger']?.uidValidity ? true : undefined;
+				}, 60_000);
+				// The test's own appends use the plain IMAP port; the trigger uses IMAPS, so every client of
+				// the IMAPS port is the trigger's: one connection, held by main.
+				expect(await connectionsTo(dovecot.imapsPort)).toEqual([cluster.main.child.pid]);
+				await dovecot.append(['From: pve@sim.local', 'To: reports@example.test', 'Subject: scale mail once', 'Message-ID: <scale-once@sim.local>', '', 'one mail'].join('\r\n'), { user: 'reports' });
+				const items = await waitForItems(cluster, workflowId, 'Proxmox Mail Trigger', 1, 3 * 60_000);
+				expect(items.map((item) => item.subject)).toEqual(['scale mail once']);
+				await waitUntil('the mail marked as read', async () => ((await dovecot.messages('INBOX', 'reports')).every((mail) => mail.flags.includes('\\Seen')) ? true : undefined), 60_000);
+				const [execution] = await cluster.finishedExecutionIds(workflowId);
+				await waitUntil('a worker to log the mail execution', async () => (cluster.executionsByWorker().some((set) => set.has(execution)) ? true : undefined), 60_000);
+				expect(triggerItems(await finishedWithData(cluster, workflowId), 'Proxmox Mail Trigger')).toHaveLength(1);
+				expect(await connectionsTo(dovecot.imapsPort)).toEqual([cluster.main.child.pid]);
+			} finally {
+				await cluster.client.unpublish(workflowId);
+			}
+		}, 5 * 60_000);
 	});
 
 	it('keeps its data in Postgres: main created no SQLite database', () => {

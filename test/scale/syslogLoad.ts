@@ -40,3 +40,13 @@ export async function listenersOn(port: number): Promise<{ tcp: number[]; udp: n
 	};
 	return { tcp: await pids('-ltnp'), udp: await pids('-lunp') };
 }
+
+/** Process id of each established TCP client connection to `port` on this host, one entry per connection (from `ss`). */
+export async function connectionsTo(port: number): Promise<number[]> {
+	const { stdout } = await run('ss', ['-tnp', '-H', 'state', 'established', `dport = :${port}`]);
+	return stdout
+		.split('\n')
+		.filter((line) => line.trim() !== '')
+		.map((line) => Number(/pid=(\d+)/.exec(line)?.[1] ?? -1))
+		.sort();
+}
