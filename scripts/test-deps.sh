@@ -20,6 +20,8 @@ if ! ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; then
 fi
 # Queue-mode tests (test/scale): Redis as n8n's queue, a throwaway Postgres cluster as its database.
 need redis-server redis-server
+# The scale suite counts the Mail Trigger's IMAP connections with ss.
+need ss iproute2
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql
