@@ -196,3 +196,15 @@ export function nodeOutput(data: ExecutionSummary['data'], nodeName: string): Ar
 	if (runs[0].error) throw new Error(`Node "${nodeName}" failed: ${runs[0].error.message}`);
 	return (runs[0].data?.main?.[0] ?? []).map((item) => item.json);
 }
+
+/** n8n registers a published workflow's webhooks a moment after the publish call returns. */
+export async function waitForEndpoint(url: string, timeoutMs = 60000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = 0;
+	while (Date.now() < deadline) {
+		last = (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status;
+		if (last !== 404) return;
+		await new Promise((wake) => setTimeout(wake, 500));
+	}
+	throw new Error(`${url} still answers ${last} ${timeoutMs} ms after publishing`);
+}

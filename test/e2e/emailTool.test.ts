@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startSmtpReceiver, type SmtpReceiver } from '../simulators/mail/smtpReceiver';
-import { N8nClient } from './client';
+import { N8nClient, waitForEndpoint } from './client';
 import { PACKAGE_NAME } from './n8n';
 
 jest.setTimeout(120000);
@@ -24,18 +24,6 @@ interface ToolResult {
 }
 
 const textOf = (result: ToolResult) => result.content.map((part) => part.text ?? '').join('\n');
-
-/** n8n registers a published workflow's webhooks a moment after the publish call returns. */
-async function waitForEndpoint(url: string, timeoutMs = 60000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	let last = 0;
-	while (Date.now() < deadline) {
-		last = (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status;
-		if (last !== 404) return;
-		await new Promise((wake) => setTimeout(wake, 500));
-	}
-	throw new Error(`${url} still answers ${last} ${timeoutMs} ms after publishing`);
-}
 
 describe('Email (SMTP) as an AI tool in a real n8n: AI Allowed Recipients', () => {
 	const n8n = new N8nClient();

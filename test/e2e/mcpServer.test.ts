@@ -16,7 +16,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import { startProxmoxSimulator, type ProxmoxSimulator } from '../simulators/proxmox';
 import { call } from '../simulators/proxmox/tests/rawClient';
-import { N8nClient, type WorkflowJson } from './client';
+import { N8nClient, waitForEndpoint, type WorkflowJson } from './client';
 import { PACKAGE_ROOT } from './n8n';
 
 const WORKFLOW = join(PACKAGE_ROOT, 'workflows', 'proxmox-mcp-server.json');
@@ -37,18 +37,6 @@ async function connect(url: string, token?: string): Promise<Client> {
 	const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
 	await client.connect(transport);
 	return client;
-}
-
-/** n8n registers a published workflow's webhooks a moment after the publish call returns. */
-async function waitForEndpoint(url: string, timeoutMs = 60000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	let last = 0;
-	while (Date.now() < deadline) {
-		last = (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status;
-		if (last !== 404) return;
-		await new Promise((wake) => setTimeout(wake, 500));
-	}
-	throw new Error(`${url} still answers ${last} ${timeoutMs} ms after publishing`);
 }
 
 describe('Proxmox MCP server workflow in a real n8n', () => {
