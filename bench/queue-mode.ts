@@ -8,6 +8,7 @@
  * Needs `scripts/test-deps.sh` (postgresql, redis-server) and a build (`npm run bench -- queue`).
  */
 import { freePort, PACKAGE_NAME } from '../test/e2e/n8n';
+import { waitForPort } from '../test/helpers/ports';
 import { startQueueCluster, type QueueCluster } from '../test/scale/cluster';
 import { sendSyslogBurst } from '../test/scale/syslogLoad';
 
@@ -48,7 +49,7 @@ async function measure(setup: string, cluster: QueueCluster): Promise<Figure> {
 	});
 	await cluster.client.publish(workflowId);
 	try {
-		await waitForListener(port);
+		await waitForPort(port, { what: 'The Syslog Trigger', timeoutMs: 60_000, log: () => '' });
 		const started = Date.now();
 		// Far above what either setup runs: the trigger's queue (10,000) holds the difference.
 		await sendSyslogBurst({ port, count: MESSAGES, perSecond: 100_000 });
@@ -63,23 +64,6 @@ async function measure(setup: string, cluster: QueueCluster): Promise<Figure> {
 	} finally {
 		await cluster.client.unpublish(workflowId);
 	}
-}
-
-async function waitForListener(port: number): Promise<void> {
-	const { createConnection } = await import('node:net');
-	const deadline = Date.now() + 60_000;
-	while (Date.now() < deadline) {
-		const open = await new Promise<boolean>((resolve) => {
-			const socket = createConnection({ host: '127.0.0.1', port }, () => {
-				socket.end();
-				resolve(true);
-			});
-			socket.once('error', () => resolve(false));
-		});
-		if (open) return;
-		await new Promise((wake) => setTimeout(wake, 250));
-	}
-	throw new Error(`The Syslog Trigger did not listen on ${port} within 60 s`);
 }
 
 async function run(setup: string, start: () => Promise<QueueCluster>): Promise<Figure> {
