@@ -7,7 +7,7 @@
 import type WebSocket from 'ws';
 
 import { openWebSocket, TransportError, WebSocketHandshakeError } from '../shared/transport';
-import type { LiveConnection, StreamCursor, StreamEvents, StreamSource } from '../shared/stream';
+import { watchWebSocket, type LiveConnection, type StreamCursor, type StreamEvents, type StreamSource } from '../shared/stream';
 import { gotifyRequest, GotifyServerError, pageMessages, tokenFor, type GotifyConnection, type GotifyMessage, type GotifyPage } from './transport';
 
 export class GotifyStreamSource implements StreamSource<GotifyMessage> {
@@ -54,38 +54,21 @@ export class GotifyStreamSource implements StreamSource<GotifyMessage> {
 			redactor: this.connection.redactor,
 			timeoutMs: this.connection.timeoutMs,
 		});
-		let ended = false;
-		/** Stops pinging and drops the socket; false when that already happened. */
-		const teardown = (): boolean => {
-			if (ended) return false;
-			ended = true;
-			clearInterval(pinger);
-			ws.removeAllListeners();
-			ws.on('error', () => undefined);
-			ws.terminate();
-			return true;
-		};
-		const end = (error: Error) => {
-			if (teardown()) events.ended(error);
-		};
-		const pinger = setInterval(() => {
-			if (ws.readyState === ws.OPEN) ws.ping();
-		}, this.pingEveryMs);
-		ws.on('message', (data) => {
-			let message: GotifyMessage;
-			try {
-				message = JSON.parse(String(data)) as GotifyMessage;
-			} catch {
-				events.alive();
-				return;
-			}
-			if (typeof message.id === 'number') events.message(message);
-			else events.alive();
+		const close = watchWebSocket(ws, events, {
+			pingEveryMs: this.pingEveryMs,
+			onText: (text) => {
+				let message: GotifyMessage;
+				try {
+					message = JSON.parse(text) as GotifyMessage;
+				} catch {
+					events.alive();
+					return;
+				}
+				if (typeof message.id === 'number') events.message(message);
+				else events.alive();
+			},
+			closedError: (code) => new Error(`The Gotify stream closed (code ${code})`),
 		});
-		ws.on('ping', () => events.alive());
-		ws.on('pong', () => events.alive());
-		ws.on('close', (code) => end(new Error(`The Gotify stream closed (code ${code})`)));
-		ws.on('error', (error) => end(error));
-		return { close: () => void teardown() };
+		return { close };
 	}
 }

@@ -8,7 +8,7 @@ import type WebSocket from 'ws';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { openWebSocket, readTlsSettings, Redactor, TlsConfigurationError, TransportError, WebSocketHandshakeError, type TlsSettings } from '../shared/transport';
-import type { LiveConnection, StreamEvents, StreamSource } from '../shared/stream';
+import { watchWebSocket, type LiveConnection, type StreamEvents, type StreamSource } from '../shared/stream';
 import type { MappedMessage } from './mapping';
 
 export interface RelayConnection {
@@ -55,32 +55,13 @@ export class WebSocketRelaySource implements StreamSource<MappedMessage> {
 
 	async open(_cursor: unknown, events: StreamEvents<MappedMessage>): Promise<LiveConnection> {
 		const ws: WebSocket = await openWebSocket(this.connection.url, { tls: this.connection.tls, headers: this.connection.headers, redactor: this.connection.redactor });
-		let ended = false;
-		const teardown = (): boolean => {
-			if (ended) return false;
-			ended = true;
-			clearInterval(pinger);
-			ws.removeAllListeners();
-			ws.on('error', () => undefined);
-			ws.terminate();
-			return true;
-		};
-		const end = (error: Error) => {
-			if (teardown()) events.ended(error);
-		};
-		const pinger = setInterval(() => {
-			if (ws.readyState === ws.OPEN) ws.ping();
-		}, this.pingEveryMs);
-		ws.on('message', (data, isBinary) => {
-			const raw = isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data);
-			events.message(this.map(raw));
+		const close = watchWebSocket(ws, events, {
+			pingEveryMs: this.pingEveryMs,
+			onText: (raw) => events.message(this.map(raw)),
+			closedError: (code, reason) => new Error(`The relay closed the connection (${code}${reason.length ? ` ${reason.toString('utf8')}` : ''})`),
 		});
-		ws.on('pong', () => events.alive());
-		ws.on('ping', () => events.alive());
-		ws.on('close', (code, reason) => end(new Error(`The relay closed the connection (${code}${reason.length ? ` ${reason.toString('utf8')}` : ''})`)));
-		ws.on('error', (error) => end(error));
 		events.alive();
 		// A relay cannot replay: under congestion the socket stops reading and TCP holds the rest.
-		return { close: () => void teardown(), pause: () => ws.pause(), resume: () => ws.resume() };
+		return { close, pause: () => ws.pause(), resume: () => ws.resume() };
 	}
 }

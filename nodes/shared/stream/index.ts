@@ -1,3 +1,4 @@
 export * from './cursor';
 export * from './resumable';
 export * from './proxmoxNotification';
+export * from './webSocketLive';
